@@ -1,0 +1,1 @@
+namespace KestrelUpper.Testing; internal static class Placeholder { }
