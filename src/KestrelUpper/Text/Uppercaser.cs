@@ -25,6 +25,9 @@ internal sealed class Uppercaser
     public OperationStatus Transform(ReadOnlySpan<byte> source, Span<byte> destination, ref Utf8UpperState state, bool isFinalBlock, out int bytesConsumed, out int bytesWritten)
     {
         int n = Math.Min(source.Length, destination.Length);
+        _ = Mode;
+        _ = state;
+        _ = isFinalBlock;
         for (int i = 0; i < n; i++)
         {
             byte b = source[i];

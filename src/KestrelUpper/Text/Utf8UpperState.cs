@@ -11,5 +11,7 @@ internal struct Utf8UpperState
     public long InvalidBytes;
 
     /// <summary>True when no partial sequence is carried.</summary>
-    public readonly bool IsEmpty => true;
+    public readonly bool IsEmpty => _carryLength == 0;
+
+    private int _carryLength;
 }
