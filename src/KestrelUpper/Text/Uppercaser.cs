@@ -26,7 +26,7 @@ internal sealed class Uppercaser
     {
         int n = Math.Min(source.Length, destination.Length);
         _ = Mode;
-        _ = state;
+        state._carryLength = 0;
         _ = isFinalBlock;
         for (int i = 0; i < n; i++)
         {

@@ -13,5 +13,5 @@ internal struct Utf8UpperState
     /// <summary>True when no partial sequence is carried.</summary>
     public readonly bool IsEmpty => _carryLength == 0;
 
-    private int _carryLength;
+    internal int _carryLength;
 }
