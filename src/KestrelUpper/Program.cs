@@ -1,1 +1,3 @@
-Console.WriteLine("skeleton");
+using KestrelUpper.Hosting;
+
+return await UpperApp.RunAsync(args).ConfigureAwait(false);

@@ -1,0 +1,175 @@
+using System.Net;
+using KestrelUpper.Health;
+using KestrelUpper.Tcp;
+using KestrelUpper.Telemetry;
+using KestrelUpper.Text;
+using KestrelUpper.Udp;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.Connections;
+using Serilog;
+using ILogger = Microsoft.Extensions.Logging.ILogger;
+
+namespace KestrelUpper.Hosting;
+
+/// <summary>Builds and runs the host: Kestrel with the TCP handler and the HTTP endpoint, the UDP service, logging.</summary>
+internal static class UpperApp
+{
+    /// <summary>Exit code for a configuration error (a bad value is the operator's to fix, not a crash).</summary>
+    public const int ConfigurationErrorExitCode = 2;
+
+    /// <summary>Exit code when the service cannot start, for example a port already in use.</summary>
+    public const int StartFailureExitCode = 1;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        WebApplication app;
+        try
+        {
+            app = Build(args);
+        }
+        catch (ConfigurationErrorException ex)
+        {
+            await Console.Error.WriteLineAsync($"kestrelupper: configuration error: {ex.Message}").ConfigureAwait(false);
+            return ConfigurationErrorExitCode;
+        }
+
+        await using (app.ConfigureAwait(false))
+        {
+            try
+            {
+                await app.RunAsync().ConfigureAwait(false);
+                return 0;
+            }
+            catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException)
+            {
+                // Typically "address already in use": one line, not a stack trace.
+                await Console.Error.WriteLineAsync($"kestrelupper: cannot start: {ex.Message}").ConfigureAwait(false);
+                return StartFailureExitCode;
+            }
+        }
+    }
+
+    /// <summary>Builds the application; <paramref name="configure"/> lets tests add configuration or services.</summary>
+    /// <exception cref="ConfigurationErrorException">A configuration value is invalid.</exception>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        // The repository-root appsettings.json is copied next to the binary; load it from there wherever we run.
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        configure?.Invoke(builder);
+
+        UpperOptions options = UpperOptionsLoader.Load(builder.Configuration);
+        var listeners = new ListenerEndpoints();
+        AddLogging(builder, options);
+        AddServices(builder.Services, options, listeners);
+        ConfigureKestrel(builder, options, out ListenOptionsHolder bound);
+
+        WebApplication app = builder.Build();
+        app.MapHealth();
+        app.MapStatus();
+        WatchLifetime(app, options, listeners, bound);
+        return app;
+    }
+
+    private static void AddLogging(WebApplicationBuilder builder, UpperOptions options)
+    {
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(LogLevel.Trace); // Serilog's levels decide.
+        builder.Logging.AddSerilog(SerilogSetup.Create(builder.Configuration, options.Log.Format), dispose: true);
+    }
+
+    private static void AddServices(IServiceCollection services, UpperOptions options, ListenerEndpoints listeners)
+    {
+        services.AddSingleton(Options.Create(options));
+        services.AddSingleton(listeners);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(new Uppercaser(options.Casing));
+        services.AddSingleton<UpperCounters>();
+        services.AddSingleton(new StartTime(TimeProvider.System.GetTimestamp()));
+        services.AddSingleton<ReadinessState>();
+        services.AddSingleton<UpperMetrics>();
+        services.AddSingleton<TcpConnectionLimiter>();
+        services.AddSingleton<SourceRateLimiter>();
+        services.AddSingleton<UdpDatagramProcessor>();
+        services.AddHostedService<UdpUppercaseService>();
+        services.Configure<HostOptions>(h => h.ShutdownTimeout = options.Shutdown.Timeout);
+    }
+
+    private static void ConfigureKestrel(WebApplicationBuilder builder, UpperOptions options, out ListenOptionsHolder bound)
+    {
+        var holder = new ListenOptionsHolder();
+        bound = holder;
+        IPAddress address = IPAddress.Parse(options.Address);
+
+        builder.WebHost.UseSockets(sockets =>
+        {
+            // Backpressure: a client that never reads its replies fills the output pipe, the pump's flush waits,
+            // the input pipe fills, and the transport stops reading the socket. Memory per connection stays bounded.
+            sockets.MaxWriteBufferSize = options.Tcp.MaxBufferedReplyBytes;
+            sockets.MaxReadBufferSize = options.Tcp.MaxBufferedRequestBytes;
+        });
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            holder.Tcp = Listen(kestrel, address, options.Tcp.Port, listen => listen.UseConnectionHandler<UppercaseConnectionHandler>());
+            holder.Http = Listen(kestrel, address, options.Http.Port, listen => listen.Protocols = HttpProtocols.Http1);
+        });
+    }
+
+    private static ListenOptions Listen(KestrelServerOptions kestrel, IPAddress address, int port, Action<ListenOptions> configure)
+    {
+        ListenOptions? captured = null;
+        void Capture(ListenOptions listen)
+        {
+            captured = listen;
+            configure(listen);
+        }
+
+        // ListenAnyIP binds [::] dual-stack and falls back to 0.0.0.0 where IPv6 is disabled.
+        if (address.Equals(IPAddress.IPv6Any))
+        {
+            kestrel.ListenAnyIP(port, Capture);
+        }
+        else
+        {
+            kestrel.Listen(address, port, Capture);
+        }
+
+        return captured!;
+    }
+
+    private static void WatchLifetime(WebApplication app, UpperOptions options, ListenerEndpoints listeners, ListenOptionsHolder bound)
+    {
+        ReadinessState readiness = app.Services.GetRequiredService<ReadinessState>();
+        ILogger logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("KestrelUpper");
+        _ = app.Services.GetRequiredService<UpperMetrics>(); // creates the meter's instruments
+
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            // Kestrel has bound by now; ListenOptions carry the real port when 0 was asked.
+            listeners.Tcp = bound.Tcp?.IPEndPoint;
+            listeners.Http = bound.Http?.IPEndPoint;
+            readiness.TcpListening();
+            HostingLog.Listening(logger, "tcp", listeners.Tcp);
+            HostingLog.Listening(logger, "udp", listeners.Udp);
+            HostingLog.Listening(logger, "http", listeners.Http);
+            HostingLog.Started(logger, ServiceVersion.Value, listeners.Tcp, listeners.Udp, listeners.Http, options.Casing.ToString());
+        });
+        app.Lifetime.ApplicationStopping.Register(() =>
+        {
+            readiness.Drain();
+            HostingLog.Draining(logger, options.Shutdown.Timeout);
+        });
+    }
+
+    private sealed class ListenOptionsHolder
+    {
+        public ListenOptions? Tcp { get; set; }
+
+        public ListenOptions? Http { get; set; }
+    }
+}

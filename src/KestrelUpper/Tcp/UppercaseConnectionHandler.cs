@@ -1,0 +1,82 @@
+using System.Net;
+using KestrelUpper.Hosting;
+using KestrelUpper.Telemetry;
+using KestrelUpper.Text;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.Extensions.Options;
+
+namespace KestrelUpper.Tcp;
+
+/// <summary>
+/// Kestrel's handler for the raw TCP port: admits the connection against the limits, then runs
+/// <see cref="UppercasePump"/> until the client finishes, the server drains, or the connection goes idle.
+/// </summary>
+internal sealed class UppercaseConnectionHandler(
+    Uppercaser uppercaser,
+    TcpConnectionLimiter limiter,
+    UpperCounters counters,
+    TimeProvider time,
+    IOptions<UpperOptions> options,
+    ILogger<UppercaseConnectionHandler> logger) : ConnectionHandler
+{
+    private readonly TimeSpan _idleTimeout = options.Value.Tcp.IdleTimeout;
+
+    public override async Task OnConnectedAsync(ConnectionContext connection)
+    {
+        IPAddress? address = ClientAddress.Of(connection.RemoteEndPoint);
+        if (limiter.TryAdmit(address) is { } rejected)
+        {
+            // Closed before a byte is read: the cheapest answer to a flood.
+            counters.TcpConnectionRejected(rejected);
+            TcpLog.ConnectionRejected(logger, connection.ConnectionId, connection.RemoteEndPoint, TelemetryNames.ToAttributeValue(rejected));
+            return;
+        }
+
+        counters.TcpConnectionOpened();
+        try
+        {
+            await ServeAsync(connection).ConfigureAwait(false);
+        }
+        finally
+        {
+            counters.TcpConnectionClosed();
+            limiter.Release(address);
+        }
+    }
+
+    private async Task ServeAsync(ConnectionContext connection)
+    {
+        using IDisposable? scope = logger.BeginScope(new ConnectionLogScope(connection.ConnectionId, connection.RemoteEndPoint));
+        TcpLog.ConnectionOpened(logger, connection.ConnectionId, connection.RemoteEndPoint);
+
+        long started = time.GetTimestamp();
+        var stats = new TcpConnectionStats(counters, time);
+        var closer = new ServerClose(connection, counters);
+        using CancellationTokenRegistration drain = closer.WatchDrain(connection.Features.Get<IConnectionLifetimeNotificationFeature>());
+        using IdleWatch? idle = _idleTimeout > TimeSpan.Zero ? new IdleWatch(time, _idleTimeout, stats, closer.CloseIdle) : null;
+
+        string outcome;
+        try
+        {
+            outcome = (await UppercasePump.RunAsync(connection.Transport.Input, connection.Transport.Output, uppercaser, stats).ConfigureAwait(false)).ToString();
+        }
+        catch (Exception ex) when (IsConnectionLoss(ex))
+        {
+            // Resets and aborts are the network's normal weather: note them, don't page anyone.
+            outcome = "lost";
+            TcpLog.ConnectionLost(logger, connection.ConnectionId, connection.RemoteEndPoint, ex.Message);
+        }
+        catch (Exception ex)
+        {
+            outcome = "failed";
+            TcpLog.ConnectionFailed(logger, connection.ConnectionId, connection.RemoteEndPoint, ex);
+        }
+
+        outcome = closer.Reason is { } reason ? TelemetryNames.ToAttributeValue(reason) : outcome;
+        TcpLog.ConnectionClosed(logger, connection.ConnectionId, connection.RemoteEndPoint, outcome, time.GetElapsedTime(started).TotalMilliseconds, stats.BytesReceived, stats.BytesSent);
+    }
+
+    private static bool IsConnectionLoss(Exception ex) =>
+        ex is ConnectionResetException or ConnectionAbortedException or IOException or OperationCanceledException or ObjectDisposedException;
+}

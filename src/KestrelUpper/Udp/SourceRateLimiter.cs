@@ -1,0 +1,94 @@
+using KestrelUpper.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace KestrelUpper.Udp;
+
+/// <summary>
+/// Per-source-IP token buckets in a fixed-size, two-way set-associative table: memory is bounded by
+/// <c>Upper:Udp:MaxTrackedSources</c> however many addresses a spoofed flood uses. A new source takes the
+/// least recently seen slot of its set; the set is chosen by a per-process randomized hash so an attacker
+/// cannot aim collisions at a victim's bucket. An evicted source simply starts again with a full bucket.
+/// </summary>
+internal sealed class SourceRateLimiter
+{
+    private const int Ways = 2;
+
+    private readonly TimeProvider _time;
+    private readonly double _ratePerTick;
+    private readonly double _burst;
+    private readonly bool _enabled;
+    private readonly Slot[] _slots;
+    private readonly int _setMask;
+    private readonly Lock _lock = new();
+
+    public SourceRateLimiter(IOptions<UpperOptions> options, TimeProvider time)
+    {
+        UdpOptions udp = options.Value.Udp;
+        _time = time;
+        _enabled = udp.RatePerSource > 0;
+        _ratePerTick = (double)udp.RatePerSource / time.TimestampFrequency;
+        _burst = udp.BurstPerSource;
+        int sets = (int)Math.Max(1, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, udp.MaxTrackedSources / Ways)));
+        _setMask = sets - 1;
+        _slots = new Slot[sets * Ways];
+    }
+
+    /// <summary>Slots in the table: the most sources tracked at once.</summary>
+    public int Capacity => _slots.Length;
+
+    /// <summary>Takes one token from <paramref name="address"/>'s bucket; false when the source is over its rate.</summary>
+    public bool TryAcquire(UInt128 address)
+    {
+        if (!_enabled)
+        {
+            return true;
+        }
+
+        long now = _time.GetTimestamp();
+        int first = (HashCode.Combine(address) & _setMask) * Ways;
+        lock (_lock)
+        {
+            ref Slot slot = ref Find(first, address, now);
+            double tokens = Math.Min(_burst, slot.Tokens + ((now - slot.LastSeen) * _ratePerTick));
+            slot.LastSeen = now;
+            if (tokens < 1)
+            {
+                slot.Tokens = tokens;
+                return false;
+            }
+
+            slot.Tokens = tokens - 1;
+            return true;
+        }
+    }
+
+    private ref Slot Find(int first, UInt128 address, long now)
+    {
+        int victim = first;
+        for (int i = first; i < first + Ways; i++)
+        {
+            ref Slot slot = ref _slots[i];
+            if (slot.InUse && slot.Address == address)
+            {
+                return ref slot;
+            }
+
+            if (!slot.InUse || (_slots[victim].InUse && slot.LastSeen < _slots[victim].LastSeen))
+            {
+                victim = i;
+            }
+        }
+
+        ref Slot fresh = ref _slots[victim];
+        fresh = new Slot { Address = address, InUse = true, Tokens = _burst, LastSeen = now };
+        return ref fresh;
+    }
+
+    private struct Slot
+    {
+        public UInt128 Address;
+        public double Tokens;
+        public long LastSeen;
+        public bool InUse;
+    }
+}
