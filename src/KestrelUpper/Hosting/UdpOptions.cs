@@ -25,7 +25,14 @@ internal sealed class UdpOptions
     /// Datagrams from these source ports are never answered: a spoofed source aimed at another UDP service
     /// (echo, chargen, DNS, NTP, SSDP, memcached, ...) would turn the service into a reflector.
     /// </summary>
-    public int[] BlockedSourcePorts { get; set; } = [0, 7, 17, 19, 53, 111, 123, 137, 161, 389, 1900, 5353, 11211];
+    /// <remarks>Null means <see cref="DefaultBlockedSourcePorts"/>; an array default would be appended to, not replaced, by binding.</remarks>
+    public int[]? BlockedSourcePorts { get; set; }
+
+    /// <summary>The well-known UDP services a reflected reply could be aimed at.</summary>
+    public static IReadOnlyList<int> DefaultBlockedSourcePorts { get; } = [0, 7, 17, 19, 53, 111, 123, 137, 161, 389, 1900, 5353, 11211];
+
+    /// <summary>The ports in force: the configured list, or the defaults when none is configured.</summary>
+    public IReadOnlyList<int> EffectiveBlockedSourcePorts => BlockedSourcePorts ?? DefaultBlockedSourcePorts;
 
     /// <summary>Concurrent receive loops on the socket. Defaults to 1.</summary>
     public int ReceiveLoops { get; set; } = 1;

@@ -5,6 +5,7 @@ using KestrelUpper.Telemetry;
 using KestrelUpper.Text;
 using KestrelUpper.Udp;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Connections;
 using Serilog;
@@ -86,7 +87,7 @@ internal static class UpperApp
     {
         services.AddSingleton(Options.Create(options));
         services.AddSingleton(listeners);
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System); // tests may bring a fake clock
         services.AddSingleton(new Uppercaser(options.Casing));
         services.AddSingleton<UpperCounters>();
         services.AddSingleton(new StartTime(TimeProvider.System.GetTimestamp()));

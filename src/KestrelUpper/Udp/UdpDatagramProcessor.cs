@@ -26,7 +26,7 @@ internal sealed class UdpDatagramProcessor
         _rateLimiter = rateLimiter;
         _counters = counters;
         MaxReplyBytes = options.Value.Udp.MaxReplyBytes;
-        foreach (int port in options.Value.Udp.BlockedSourcePorts ?? [])
+        foreach (int port in options.Value.Udp.EffectiveBlockedSourcePorts)
         {
             _blockedPorts[port] = true;
         }

@@ -1,1 +1,0 @@
-namespace KestrelUpper.Testing; internal static class Placeholder { }
