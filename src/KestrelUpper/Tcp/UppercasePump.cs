@@ -22,6 +22,7 @@ internal static class UppercasePump
         {
             ReadResult read = await input.ReadAsync().ConfigureAwait(false);
             ReadOnlySequence<byte> buffer = read.Buffer;
+            long received = buffer.Length; // read before AdvanceTo: the segments go back to the pool there
 
             // A cancelled read (drain, idle) is the end of this stream too: write out any carried partial sequence.
             bool final = read.IsCompleted || read.IsCanceled;
@@ -35,7 +36,7 @@ internal static class UppercasePump
                 input.AdvanceTo(buffer.End);
             }
 
-            stats.Received(buffer.Length);
+            stats.Received(received);
             stats.Sent(written);
 
             // A flush that does not complete at once is backpressure: the client is not reading, so neither do we.
