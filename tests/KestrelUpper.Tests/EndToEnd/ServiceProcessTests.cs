@@ -79,7 +79,7 @@ public sealed class ServiceProcessTests
     public async Task Textbook_python_tcp_client_gets_its_reply()
     {
         await using UpperHost host = await UpperHost.StartAsync();
-        (int exit, string stdout, string stderr) = await Run("python3", "hello textbook straße\n", Asset("TCPClient.py"), "127.0.0.1", Port(host.TcpEndPoint));
+        (int exit, string stdout, string stderr) = await Run(await ExternalTools.RequireAsync("python3", "python3"), "hello textbook straße\n", Asset("TCPClient.py"), "127.0.0.1", Port(host.TcpEndPoint));
         Assert.True(exit == 0, stderr);
         Assert.Equal("Input lowercase sentence:From Server: HELLO TEXTBOOK STRASSE", stdout.TrimEnd('\n'));
     }
@@ -88,7 +88,7 @@ public sealed class ServiceProcessTests
     public async Task Textbook_python_udp_client_gets_its_reply()
     {
         await using UpperHost host = await UpperHost.StartAsync();
-        (int exit, string stdout, string stderr) = await Run("python3", "hello datagram\n", Asset("UDPClient.py"), "127.0.0.1", Port(host.UdpEndPoint));
+        (int exit, string stdout, string stderr) = await Run(await ExternalTools.RequireAsync("python3", "python3"), "hello datagram\n", Asset("UDPClient.py"), "127.0.0.1", Port(host.UdpEndPoint));
         Assert.True(exit == 0, stderr);
         Assert.Equal("Input lowercase sentence:HELLO DATAGRAM", stdout.TrimEnd('\n'));
     }
@@ -97,7 +97,7 @@ public sealed class ServiceProcessTests
     public async Task Netcat_tcp_lines_come_back_uppercased()
     {
         await using UpperHost host = await UpperHost.StartAsync();
-        (int exit, string stdout, string stderr) = await Run("nc", "first line\nsecond line\n", "-N", "127.0.0.1", Port(host.TcpEndPoint));
+        (int exit, string stdout, string stderr) = await Run(await ExternalTools.RequireAsync("nc", "netcat-openbsd"), "first line\nsecond line\n", "-N", "127.0.0.1", Port(host.TcpEndPoint));
         Assert.True(exit == 0, stderr);
         Assert.Equal("FIRST LINE\nSECOND LINE\n", stdout);
     }
@@ -106,7 +106,7 @@ public sealed class ServiceProcessTests
     public async Task Netcat_udp_datagram_comes_back_uppercased()
     {
         await using UpperHost host = await UpperHost.StartAsync();
-        (_, string stdout, _) = await Run("nc", "over udp\n", "-u", "-w", "2", "127.0.0.1", Port(host.UdpEndPoint));
+        (_, string stdout, _) = await Run(await ExternalTools.RequireAsync("nc", "netcat-openbsd"), "over udp\n", "-u", "-w", "2", "127.0.0.1", Port(host.UdpEndPoint));
         Assert.Equal("OVER UDP\n", stdout);
     }
 
@@ -136,7 +136,7 @@ public sealed class ServiceProcessTests
         }
         catch (System.ComponentModel.Win32Exception ex)
         {
-            throw new InvalidOperationException($"'{program}' is needed by this test: apt-get install -y netcat-openbsd python3 ({ex.Message})", ex);
+            throw new InvalidOperationException($"'{program}' could not be started: {ex.Message}", ex);
         }
 
         using (process)
