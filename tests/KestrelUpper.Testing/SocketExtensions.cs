@@ -58,6 +58,16 @@ public static class SocketExtensions
         }
     }
 
+    /// <summary>
+    /// A TCP port free right now, for the few settings where 0 cannot mean "ephemeral" (Upper:Tls:Port: 0 is off).
+    /// </summary>
+    public static int FreeTcpPort()
+    {
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)probe.LocalEndPoint!).Port;
+    }
+
     /// <summary>One UDP exchange; null when no reply arrives within <paramref name="wait"/>.</summary>
     public static async Task<byte[]?> UdpExchangeAsync(IPEndPoint server, ReadOnlyMemory<byte> request, TimeSpan wait, Socket? socket = null)
     {

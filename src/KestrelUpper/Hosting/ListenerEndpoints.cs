@@ -10,4 +10,7 @@ internal sealed class ListenerEndpoints
     public IPEndPoint? Udp { get; set; }
 
     public IPEndPoint? Http { get; set; }
+
+    /// <summary>The TLS endpoint, or null when TLS is off.</summary>
+    public IPEndPoint? Tls { get; set; }
 }

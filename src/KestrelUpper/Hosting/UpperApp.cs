@@ -1,8 +1,12 @@
 using System.Net;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using KestrelUpper.Health;
 using KestrelUpper.Tcp;
 using KestrelUpper.Telemetry;
 using KestrelUpper.Text;
+using KestrelUpper.Tls;
 using KestrelUpper.Udp;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -67,6 +71,7 @@ internal static class UpperApp
         var listeners = new ListenerEndpoints();
         AddLogging(builder, options);
         AddServices(builder.Services, options, listeners);
+        AddTls(builder.Services, options);
         ConfigureKestrel(builder, options, out ListenOptionsHolder bound);
 
         WebApplication app = builder.Build();
@@ -100,6 +105,16 @@ internal static class UpperApp
         services.Configure<HostOptions>(h => h.ShutdownTimeout = options.Shutdown.Timeout);
     }
 
+    private static void AddTls(IServiceCollection services, UpperOptions options)
+    {
+        if (options.Tls.Enabled)
+        {
+            // Loaded now, so a bad path or a key that does not match is a configuration error (exit 2), not a failed handshake later.
+            X509Certificate2 certificate = KestrelUpper.Tls.CertificateLoader.Load(options.Tls);
+            services.AddSingleton(sp => ActivatorUtilities.CreateInstance<CertificateStore>(sp, certificate));
+        }
+    }
+
     private static void ConfigureKestrel(WebApplicationBuilder builder, UpperOptions options, out ListenOptionsHolder bound)
     {
         var holder = new ListenOptionsHolder();
@@ -118,6 +133,21 @@ internal static class UpperApp
             kestrel.AddServerHeader = false;
             holder.Tcp = Listen(kestrel, address, options.Tcp.Port, listen => listen.UseConnectionHandler<UppercaseConnectionHandler>());
             holder.Http = Listen(kestrel, address, options.Http.Port, listen => listen.Protocols = HttpProtocols.Http1);
+            if (options.Tls.Enabled)
+            {
+                CertificateStore certificates = kestrel.ApplicationServices.GetRequiredService<CertificateStore>();
+                holder.Tls = Listen(kestrel, address, options.Tls.Port, listen =>
+                {
+                    listen.UseHttps(new HttpsConnectionAdapterOptions
+                    {
+                        ServerCertificateSelector = (_, _) => certificates.Current,
+                        SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                        HandshakeTimeout = options.Tls.HandshakeTimeout,
+                        ClientCertificateMode = ClientCertificateMode.NoCertificate,
+                    });
+                    listen.UseConnectionHandler<UppercaseConnectionHandler>();
+                });
+            }
         });
     }
 
@@ -154,10 +184,16 @@ internal static class UpperApp
             // Kestrel has bound by now; ListenOptions carry the real port when 0 was asked.
             listeners.Tcp = bound.Tcp?.IPEndPoint;
             listeners.Http = bound.Http?.IPEndPoint;
+            listeners.Tls = bound.Tls?.IPEndPoint;
             readiness.TcpListening();
             HostingLog.Listening(logger, "tcp", listeners.Tcp);
             HostingLog.Listening(logger, "udp", listeners.Udp);
             HostingLog.Listening(logger, "http", listeners.Http);
+            if (listeners.Tls is not null)
+            {
+                HostingLog.Listening(logger, "tls", listeners.Tls);
+            }
+
             HostingLog.Started(logger, ServiceVersion.Value, listeners.Tcp, listeners.Udp, listeners.Http, options.Casing.ToString());
         });
         app.Lifetime.ApplicationStopping.Register(() =>
@@ -172,5 +208,7 @@ internal static class UpperApp
         public ListenOptions? Tcp { get; set; }
 
         public ListenOptions? Http { get; set; }
+
+        public ListenOptions? Tls { get; set; }
     }
 }

@@ -19,6 +19,8 @@ internal sealed class UpperOptions
 
     public HttpOptions Http { get; set; } = new();
 
+    public TlsOptions Tls { get; set; } = new();
+
     public ShutdownOptions Shutdown { get; set; } = new();
 
     public LogOptions Log { get; set; } = new();

@@ -35,6 +35,26 @@ internal sealed class UpperOptionsValidator : IValidateOptions<UpperOptions>
             errors.Add($"Upper:Http:Port and Upper:Tcp:Port must differ (both {options.Http.Port}).");
         }
 
+        CheckPort(errors, "Upper:Tls:Port", options.Tls.Port);
+        if (options.Tls.Enabled)
+        {
+            if (string.IsNullOrWhiteSpace(options.Tls.CertificatePath))
+            {
+                errors.Add("Upper:Tls:CertificatePath is required when Upper:Tls:Port is set.");
+            }
+
+            if (options.Tls.Port == options.Tcp.Port || options.Tls.Port == options.Http.Port)
+            {
+                errors.Add($"Upper:Tls:Port must differ from Upper:Tcp:Port and Upper:Http:Port (got {options.Tls.Port}).");
+            }
+
+            CheckNonNegative(errors, "Upper:Tls:ReloadCheckInterval", options.Tls.ReloadCheckInterval);
+            if (options.Tls.HandshakeTimeout <= TimeSpan.Zero)
+            {
+                errors.Add($"Upper:Tls:HandshakeTimeout must be positive (got {options.Tls.HandshakeTimeout}).");
+            }
+        }
+
         CheckRange(errors, "Upper:Tcp:MaxConnections", options.Tcp.MaxConnections, 1, int.MaxValue);
         CheckRange(errors, "Upper:Tcp:MaxConnectionsPerIp", options.Tcp.MaxConnectionsPerIp, 1, int.MaxValue);
         CheckRange(errors, "Upper:Tcp:MaxBufferedReplyBytes", options.Tcp.MaxBufferedReplyBytes, 4096, 64 * 1024 * 1024);

@@ -1,0 +1,144 @@
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using KestrelUpper.Hosting;
+using KestrelUpper.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace KestrelUpper.Tests.Tls;
+
+public sealed class TlsEndToEndTests : IDisposable
+{
+    private readonly TestCertificates _certificates = new();
+
+    public void Dispose() => _certificates.Dispose();
+
+    private Dictionary<string, string?> TlsSettings() => new()
+    {
+        ["Upper:Tls:Port"] = SocketExtensions.FreeTcpPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Upper:Tls:CertificatePath"] = _certificates.CertificatePath,
+        ["Upper:Tls:KeyPath"] = _certificates.KeyPath,
+    };
+
+    [Fact]
+    public async Task Uppercases_inside_tls_with_the_configured_certificate()
+    {
+        string thumbprint = _certificates.Write("first");
+        await using UpperHost host = await UpperHost.StartAsync(TlsSettings());
+        (string reply, string served) = await ExchangeAsync(host, "hello tls");
+        Assert.Equal("HELLO TLS", reply);
+        Assert.Equal(thumbprint, served);
+    }
+
+    [Fact]
+    public async Task A_rotated_certificate_is_served_to_new_connections_without_restart()
+    {
+        var clock = new ManualTimeProvider();
+        string first = _certificates.Write("first");
+        await using UpperHost host = await UpperHost.StartAsync(TlsSettings(), services => services.AddSingletonTimeProvider(clock));
+        Assert.Equal(first, (await ExchangeAsync(host, "a")).Thumbprint);
+
+        string second = _certificates.Write("second");
+        clock.Advance(TimeSpan.FromSeconds(6)); // past Upper:Tls:ReloadCheckInterval
+        Assert.Equal(second, (await ExchangeAsync(host, "b")).Thumbprint);
+        Assert.NotEqual(first, second);
+    }
+
+    [Fact]
+    public async Task A_failed_handshake_does_not_disturb_the_service()
+    {
+        _certificates.Write("first");
+        await using UpperHost host = await UpperHost.StartAsync(TlsSettings());
+        using (Socket garbage = await SocketExtensions.ConnectTcpAsync(TlsEndPoint(host)))
+        {
+            await garbage.SendAllAsync("this is not a client hello\r\n\r\n"u8.ToArray());
+            Assert.Empty(await garbage.ReceiveToEndAsync()); // the server drops it
+        }
+
+        Assert.Equal("STILL FINE", (await ExchangeAsync(host, "still fine")).Reply);
+    }
+
+    [Fact]
+    public async Task Openssl_s_client_talks_to_the_tls_port()
+    {
+        _certificates.Write("first");
+        await using UpperHost host = await UpperHost.StartAsync(TlsSettings());
+        string openssl = await ExternalTools.RequireAsync("openssl", "openssl");
+        var start = new System.Diagnostics.ProcessStartInfo(openssl)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (string arg in new[] { "s_client", "-connect", TlsEndPoint(host).ToString(), "-quiet", "-tls1_2" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        try
+        {
+            // Keep stdin open until the reply is in: s_client ends the session when its input ends.
+            await process.StandardInput.WriteAsync("hello from openssl\n");
+            await process.StandardInput.FlushAsync();
+            string? line = await process.StandardOutput.ReadLineAsync().WaitAsync(TestTimeouts.Default);
+            Assert.Equal("HELLO FROM OPENSSL", line);
+        }
+        finally
+        {
+            process.Kill();
+        }
+    }
+
+    [Fact]
+    public void A_missing_certificate_is_a_configuration_error()
+    {
+        var options = new UpperOptions();
+        options.Tls.Port = 12443;
+        options.Tls.CertificatePath = Path.Combine(_certificates.Folder, "missing.crt");
+        var ex = Assert.Throws<ConfigurationErrorException>(() => KestrelUpper.Tls.CertificateLoader.Load(options.Tls));
+        Assert.Contains("does not exist", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_key_that_does_not_match_the_certificate_exits_with_code_2()
+    {
+        _certificates.Write("first");
+        _certificates.WriteMismatchedKey();
+        await using ServiceProcess service = ServiceProcess.Launch(new Dictionary<string, string>
+        {
+            ["Upper__Tls__Port"] = SocketExtensions.FreeTcpPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Upper__Tls__CertificatePath"] = _certificates.CertificatePath,
+            ["Upper__Tls__KeyPath"] = _certificates.KeyPath,
+        });
+        Assert.Equal(2, await service.WaitForExitAsync(TestTimeouts.Default));
+        string error = Assert.Single(service.StandardError);
+        Assert.StartsWith("kestrelupper: configuration error: Upper:Tls: cannot load the certificate", error, StringComparison.Ordinal);
+    }
+
+    private static System.Net.IPEndPoint TlsEndPoint(UpperHost host) =>
+        new(System.Net.IPAddress.Loopback, host.Services.GetRequiredService<ListenerEndpoints>().Tls!.Port);
+
+    private static async Task<(string Reply, string Thumbprint)> ExchangeAsync(UpperHost host, string text)
+    {
+        using Socket socket = await SocketExtensions.ConnectTcpAsync(TlsEndPoint(host));
+        await using var stream = new NetworkStream(socket, ownsSocket: false);
+        X509Certificate2? served = null;
+        await using var tls = new SslStream(stream, leaveInnerStreamOpen: false, (_, certificate, _, _) =>
+        {
+            served = certificate is null ? null : new X509Certificate2(certificate);
+            return true; // self-signed test certificate
+        });
+        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "localhost", EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13 }).WaitAsync(TestTimeouts.Default);
+        byte[] request = Encoding.UTF8.GetBytes(text);
+        await tls.WriteAsync(request).AsTask().WaitAsync(TestTimeouts.Default);
+        byte[] reply = new byte[request.Length];
+        await tls.ReadExactlyAsync(reply).AsTask().WaitAsync(TestTimeouts.Default);
+        using (served)
+        {
+            return (Encoding.UTF8.GetString(reply), served!.Thumbprint);
+        }
+    }
+}
