@@ -1,0 +1,141 @@
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using KestrelUpper.Hosting;
+using KestrelUpper.Tcp;
+using KestrelUpper.Telemetry;
+using KestrelUpper.Testing;
+using KestrelUpper.Text;
+using KestrelUpper.Udp;
+using Microsoft.Extensions.Options;
+
+namespace KestrelUpper.Tests.Performance;
+
+/// <summary>
+/// Zero allocations per message: N exchanges are run twice with different N, and the allocation growth
+/// must not depend on N. Counts bytes, never time.
+/// </summary>
+[Collection(AllocationMeasurements.Name)]
+public sealed class AllocationTests(Xunit.Abstractions.ITestOutputHelper output)
+{
+    private static readonly byte[] Message = "hello, straße! ﬁx γειά 🙂\n"u8.ToArray();
+
+    [Fact]
+    public async Task The_tcp_pump_allocates_nothing_per_message()
+    {
+        // Inline schedulers keep the whole exchange on this thread, so the per-thread counter sees all of it.
+        var options = new PipeOptions(readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, useSynchronizationContext: false);
+        var input = new Pipe(options);
+        var output = new Pipe(options);
+        var stats = new TcpConnectionStats(new UpperCounters(), TimeProvider.System);
+        Task<PumpOutcome> pump = UppercasePump.RunAsync(input.Reader, output.Writer, new Uppercaser(CasingMode.Unicode), stats);
+
+        await Exchange(input.Writer, output.Reader, 1_000); // warm up: tiered JIT, pools
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        await Exchange(input.Writer, output.Reader, 1_000);
+        long small = GC.GetAllocatedBytesForCurrentThread() - before;
+        before = GC.GetAllocatedBytesForCurrentThread();
+        await Exchange(input.Writer, output.Reader, 20_000);
+        long large = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.True(large <= small + 1024, $"1000 messages allocated {small} bytes, 20000 allocated {large}: allocation grows with the message count.");
+        Assert.True(large < 4096, $"20000 messages allocated {large} bytes.");
+
+        await input.Writer.CompleteAsync();
+        Assert.Equal(PumpOutcome.InputCompleted, await pump.WaitAsync(TestTimeouts.Default));
+    }
+
+    [Fact]
+    public void The_udp_datagram_path_allocates_nothing_per_datagram()
+    {
+        var counters = new UpperCounters();
+        IOptions<UpperOptions> options = Options.Create(new UpperOptions { Udp = { RatePerSource = 0 } });
+        var processor = new UdpDatagramProcessor(new Uppercaser(CasingMode.Unicode), new SourceRateLimiter(options, TimeProvider.System), counters, options);
+        var address = new SocketAddress(AddressFamily.InterNetworkV6);
+        new IPEndPoint(IPAddress.IPv6Loopback, 40_000).Serialize().Buffer.Span.CopyTo(address.Buffer.Span);
+        byte[] reply = new byte[processor.ReplyBufferLength];
+
+        Process(processor, address, reply, 1_000);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Process(processor, address, reply, 1_000);
+        long small = GC.GetAllocatedBytesForCurrentThread() - before;
+        before = GC.GetAllocatedBytesForCurrentThread();
+        int answered = Process(processor, address, reply, 100_000);
+        long large = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(100_000, answered);
+        Assert.Equal(0, small);
+        Assert.Equal(0, large);
+    }
+
+    [Fact]
+    public async Task The_real_service_allocates_a_bounded_amount_whatever_the_message_count()
+    {
+        await using UpperHost host = await UpperHost.StartAsync();
+        using Socket client = await SocketExtensions.ConnectTcpAsync(host.TcpEndPoint);
+        byte[] reply = new byte[Message.Length * 3];
+
+        await RoundTrips(client, reply, 2_000); // warm up
+        long small = await MeasureAsync(() => RoundTrips(client, reply, 2_000));
+        long large = await MeasureAsync(() => RoundTrips(client, reply, 20_000));
+
+        output.WriteLine($"real service, client and server together: 2000 round trips {small} bytes, 20000 round trips {large} bytes");
+
+        // Client and server share the process: both sides together must not grow with N (ten times more messages).
+        Assert.True(large < small + (256 * 1024), $"2000 round trips allocated {small} bytes, 20000 allocated {large}.");
+    }
+
+    private static async Task<long> MeasureAsync(Func<Task> work)
+    {
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        await work();
+        return GC.GetTotalAllocatedBytes(precise: true) - before;
+    }
+
+    private static async Task RoundTrips(Socket client, byte[] reply, int count)
+    {
+        int expected = ExpectedLength();
+        for (int i = 0; i < count; i++)
+        {
+            await client.SendAsync(Message.AsMemory(), SocketFlags.None);
+            int read = 0;
+            while (read < expected)
+            {
+                read += await client.ReceiveAsync(reply.AsMemory(read), SocketFlags.None);
+            }
+        }
+    }
+
+    private static int ExpectedLength()
+    {
+        var uppercaser = new Uppercaser(CasingMode.Unicode);
+        byte[] buffer = new byte[uppercaser.MaxOutputLength(Message.Length)];
+        var state = default(Utf8UpperState);
+        uppercaser.Transform(Message, buffer, ref state, isFinalBlock: true, out _, out int written);
+        return written;
+    }
+
+    private static async Task Exchange(PipeWriter input, PipeReader output, int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            await input.WriteAsync(Message);
+            ReadResult result = await output.ReadAsync();
+            output.AdvanceTo(result.Buffer.End);
+        }
+    }
+
+    private static int Process(UdpDatagramProcessor processor, SocketAddress address, byte[] reply, int count)
+    {
+        int answered = 0;
+        for (int i = 0; i < count; i++)
+        {
+            if (processor.Process(Message, SourceKey.From(address), reply, out _) is null)
+            {
+                answered++;
+            }
+        }
+
+        return answered;
+    }
+}
