@@ -21,6 +21,7 @@ internal sealed class PrometheusPullExporter : BaseExporter<Metric>
     private byte[] _latest = [];
     private long _exportCount;
     private string? _lastError;
+    private bool _shutdown;
 
     /// <summary>Number of successful renders so far; lets a caller tell whether its collect produced output.</summary>
     public long ExportCount
@@ -46,11 +47,31 @@ internal sealed class PrometheusPullExporter : BaseExporter<Metric>
         }
     }
 
+    /// <summary>
+    /// True once the owning provider shut down. Observed with SDK 1.20.1: <c>Collect()</c> on a disposed provider
+    /// still calls <see cref="Export"/> and reports success, so exports are refused after shutdown.
+    /// </summary>
+    public bool IsShutdown
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _shutdown;
+            }
+        }
+    }
+
     public override ExportResult Export(in Batch<Metric> batch)
     {
         // The batch is only valid during this call, so it must be rendered here, not later.
         lock (_gate)
         {
+            if (_shutdown)
+            {
+                return ExportResult.Failure;
+            }
+
             try
             {
                 _buffer.ResetWrittenCount();
@@ -72,12 +93,23 @@ internal sealed class PrometheusPullExporter : BaseExporter<Metric>
         }
     }
 
+    protected override bool OnShutdown(int timeoutMilliseconds)
+    {
+        lock (_gate)
+        {
+            _shutdown = true;
+            _latest = [];
+        }
+
+        return true;
+    }
+
     /// <summary>The latest rendering if one happened after export number <paramref name="exportCount"/>; otherwise null.</summary>
     public byte[]? GetSnapshotNewerThan(long exportCount)
     {
         lock (_gate)
         {
-            return _exportCount > exportCount ? _latest : null;
+            return _exportCount > exportCount && !_shutdown ? _latest : null;
         }
     }
 }

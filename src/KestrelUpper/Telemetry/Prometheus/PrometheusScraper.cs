@@ -102,6 +102,11 @@ internal sealed class PrometheusScraper
 
     private byte[] Collect()
     {
+        if (Exporter.IsShutdown)
+        {
+            throw new PrometheusCollectException("Metrics collection failed: the meter provider has been shut down.");
+        }
+
         long before = Exporter.ExportCount;
         bool collected;
         try
@@ -120,6 +125,8 @@ internal sealed class PrometheusScraper
         }
 
         return Exporter.GetSnapshotNewerThan(before)
-            ?? throw new PrometheusCollectException("Metrics collection reported success but produced no export.");
+            ?? throw new PrometheusCollectException(Exporter.IsShutdown
+                ? "Metrics collection failed: the meter provider has been shut down."
+                : "Metrics collection failed: Collect() reported success but produced no export.");
     }
 }
