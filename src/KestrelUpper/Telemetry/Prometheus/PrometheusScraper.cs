@@ -111,7 +111,7 @@ internal sealed class PrometheusScraper
         bool collected;
         try
         {
-            collected = Reader.Collect((int)_collectTimeout.TotalMilliseconds);
+            collected = Reader.Collect((int)Math.Min(_collectTimeout.TotalMilliseconds, int.MaxValue));
         }
         catch (ObjectDisposedException ex)
         {
