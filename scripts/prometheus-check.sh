@@ -32,6 +32,14 @@ port_of() { sed -n "s/.*\"$1\":\"[^\"]*:\([0-9]*\)\".*/\1/p" <<<"$started"; }
 TCP=$(port_of TcpEndPoint); UDP=$(port_of UdpEndPoint); HTTP=$(port_of HttpEndPoint)
 pass "service started: tcp $TCP udp $UDP http $HTTP"
 
+# a real Prometheus, started before the client connections so it inherits none of their descriptors
+PROM_PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
+sed "s/\${HTTP_PORT}/$HTTP/; s/scrape_interval: 5s/scrape_interval: 1s/; s/scrape_timeout: 4s/scrape_timeout: 1s/; s/evaluation_interval: 5s/evaluation_interval: 1s/" \
+  "$repo/deploy/prometheus/prometheus.yml" >"$work/prometheus.yml"
+cp "$repo/deploy/prometheus/kestrelupper.rules.yml" "$work/"
+prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/data" \
+  --web.listen-address="127.0.0.1:$PROM_PORT" >"$work/prometheus.log" 2>&1 &
+pids+=($!)
 # N idle TCP connections held open by this shell (each answered once, so each is really being served)
 fds=()
 for i in $(seq "$N"); do
@@ -42,21 +50,14 @@ for i in $(seq "$N"); do
 done
 for i in $(seq 5); do printf 'datagram %s' "$i" | nc -u -w1 127.0.0.1 "$UDP" >/dev/null || true; done
 
-# 2. promtool on a real scrape
+# promtool on a real scrape
 curl -fsS "http://127.0.0.1:$HTTP/metrics" -o "$work/metrics.txt" || fail "GET /metrics"
 promtool check metrics <"$work/metrics.txt" >"$work/promtool.log" 2>&1 || { cat "$work/promtool.log"; fail "promtool check metrics"; }
 pass "promtool check metrics ($(grep -c -v '^#' "$work/metrics.txt") samples)"
 grep -E "^kestrel_active_connections\{.*server_port=\"$TCP\"" "$work/metrics.txt" | sed 's/^/      /'
 grep -E '^upper_udp_datagrams_total' "$work/metrics.txt" | sed 's/^/      /'
 
-# 3. a real Prometheus
-PROM_PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
-sed "s/\${HTTP_PORT}/$HTTP/; s/scrape_interval: 5s/scrape_interval: 1s/; s/evaluation_interval: 5s/evaluation_interval: 1s/" \
-  "$repo/deploy/prometheus/prometheus.yml" >"$work/prometheus.yml"
-cp "$repo/deploy/prometheus/kestrelupper.rules.yml" "$work/"
-prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/data" \
-  --web.listen-address="127.0.0.1:$PROM_PORT" >"$work/prometheus.log" 2>&1 &
-pids+=($!)
+# assertions through the Prometheus HTTP API
 api="http://127.0.0.1:$PROM_PORT/api/v1"
 query() { curl -fsS --get "$api/query" --data-urlencode "query=$1" | python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(r[0]["value"][1] if r else "none")'; }
 wait_for() {  # wait_for EXPR EXPECTED SECONDS

@@ -59,6 +59,7 @@ _write_containers_conf() {
 # Written by deploy/container/podman-env.sh for this machine: ulimit -Hn=$hard_nofile, kernel.pid_max=$pid_max, ulimit -Hu=$nproc_hard.
 [containers]
 default_ulimits = ["nofile=$nofile:$nofile", "nproc=$nproc:$nproc"]
+log_driver = "k8s-file"
 
 [engine]
 runtime = "runc"

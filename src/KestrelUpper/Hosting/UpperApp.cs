@@ -5,6 +5,9 @@ using Microsoft.AspNetCore.Server.Kestrel.Https;
 using KestrelUpper.Health;
 using KestrelUpper.Tcp;
 using KestrelUpper.Telemetry;
+using KestrelUpper.Telemetry.Prometheus;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Resources;
 using KestrelUpper.Text;
 using KestrelUpper.Tls;
 using KestrelUpper.Udp;
@@ -77,6 +80,8 @@ internal static class UpperApp
         WebApplication app = builder.Build();
         app.MapHealth();
         app.MapStatus();
+        // Resolved before the server starts, so the SDK listens to Kestrel's meter from the first connection.
+        app.MapPrometheusScrape("/metrics", app.Services.GetRequiredService<UpperTelemetry>().Scraper);
         WatchLifetime(app, options, listeners, bound);
         return app;
     }
@@ -86,6 +91,18 @@ internal static class UpperApp
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Trace); // Serilog's levels decide.
         builder.Logging.AddSerilog(SerilogSetup.Create(builder.Configuration, options.Log.Format), dispose: true);
+        if (UpperTelemetry.OtlpEnabled)
+        {
+            // Logs go over OTLP too when an endpoint is configured: cheap, and the same pipeline as the metrics.
+            builder.Logging.AddOpenTelemetry(otel =>
+            {
+                ResourceBuilder resource = ResourceBuilder.CreateDefault();
+                UpperTelemetry.ConfigureResource(resource);
+                otel.SetResourceBuilder(resource);
+                otel.IncludeScopes = true;
+                otel.AddOtlpExporter();
+            });
+        }
     }
 
     private static void AddServices(IServiceCollection services, UpperOptions options, ListenerEndpoints listeners)
@@ -98,6 +115,7 @@ internal static class UpperApp
         services.AddSingleton(new StartTime(TimeProvider.System.GetTimestamp()));
         services.AddSingleton<ReadinessState>();
         services.AddSingleton<UpperMetrics>();
+        services.AddSingleton<UpperTelemetry>();
         services.AddSingleton<TcpConnectionLimiter>();
         services.AddSingleton<SourceRateLimiter>();
         services.AddSingleton<UdpDatagramProcessor>();

@@ -11,15 +11,7 @@ public class PromtoolTests
     [Fact]
     public async Task Realistic_scrape_passes_promtool_check_metrics()
     {
-        string? promtool = FindOnPath("promtool");
-        if (promtool is null)
-        {
-            // CI installs the Debian "prometheus" package; locally the check is optional.
-            Assert.False(
-                string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase),
-                "promtool is not on PATH but CI=true: install it (apt-get install -y prometheus).");
-            return;
-        }
+        string promtool = await KestrelUpper.Testing.ExternalTools.RequireAsync("promtool", "prometheus");
 
         using var h = new MetricsHarness(b => b
             .ConfigureResource(r => r.AddAttributes([new("host.name", "box \"1\"\\prod\nrack")]))
@@ -79,10 +71,4 @@ public class PromtoolTests
         await process.WaitForExitAsync(timeout.Token);
         return (process.ExitCode, await stdout + await stderr);
     }
-
-    private static string? FindOnPath(string tool) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(dir => Path.Combine(dir, tool))
-            .FirstOrDefault(File.Exists);
 }
