@@ -1,5 +1,6 @@
 using System.Net;
 using KestrelUpper.Health;
+using KestrelUpper.Proxy;
 using KestrelUpper.Tcp;
 using KestrelUpper.Telemetry;
 using KestrelUpper.Text;
@@ -116,7 +117,7 @@ internal static class UpperApp
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            holder.Tcp = Listen(kestrel, address, options.Tcp.Port, listen => listen.UseConnectionHandler<UppercaseConnectionHandler>());
+            holder.Tcp = Listen(kestrel, address, options.Tcp.Port, listen => listen.UseProxyProtocol().UseConnectionHandler<UppercaseConnectionHandler>());
             holder.Http = Listen(kestrel, address, options.Http.Port, listen => listen.Protocols = HttpProtocols.Http1);
         });
     }
