@@ -31,10 +31,13 @@ internal sealed class TrustedProxyNetworks
         }
 
         ReadOnlySpan<char> text = entry.AsSpan().Trim();
-        if (text.Contains('/'))
+        int slash = text.IndexOf('/');
+        if (slash >= 0)
         {
-            // IPNetwork refuses host bits past the prefix (10.1.2.3/8): a likely typo, better refused than guessed.
-            return IPNetwork.TryParse(text, out network);
+            // Host bits past the prefix (10.1.2.3/8) are a likely typo, better refused than silently masked.
+            return IPNetwork.TryParse(text, out network)
+                && IPAddress.TryParse(text[..slash], out IPAddress? written)
+                && written.Equals(network.BaseAddress);
         }
 
         if (IPAddress.TryParse(text, out IPAddress? host))
