@@ -35,7 +35,7 @@ internal sealed class ProxyProtocolMiddleware(
             return;
         }
 
-        (ProxyRejectReason? rejected, ProxyHeader? header) outcome;
+        (ProxyRejectReason? Rejected, ProxyHeader? Header, bool PeerLeft) outcome;
         try
         {
             outcome = await ReadHeaderAsync(connection.Transport.Input, isTrusted).ConfigureAwait(false);
@@ -53,13 +53,20 @@ internal sealed class ProxyProtocolMiddleware(
             return;
         }
 
-        if (outcome.rejected is { } reason)
+        if (outcome.PeerLeft)
+        {
+            // Connect-and-close (a load balancer's TCP health check): nothing was refused, so nothing is counted.
+            ProxyLog.HeaderLost(logger, connection.ConnectionId, peer, "closed before sending anything");
+            return;
+        }
+
+        if (outcome.Rejected is { } reason)
         {
             Reject(connection, peer, reason);
             return;
         }
 
-        if (outcome.header is { } header)
+        if (outcome.Header is { } header)
         {
             if (header.HasAddresses)
             {
@@ -74,7 +81,7 @@ internal sealed class ProxyProtocolMiddleware(
     }
 
     /// <summary>Reads until the header is complete, refused, absent (Optional: plain data), or late.</summary>
-    private async ValueTask<(ProxyRejectReason? Rejected, ProxyHeader? Header)> ReadHeaderAsync(PipeReader input, bool isTrusted)
+    private async ValueTask<(ProxyRejectReason? Rejected, ProxyHeader? Header, bool PeerLeft)> ReadHeaderAsync(PipeReader input, bool isTrusted)
     {
         using var timeout = new CancellationTokenSource(headerTimeout, time);
 
@@ -92,7 +99,7 @@ internal sealed class ProxyProtocolMiddleware(
             catch (OperationCanceledException) when (timeout.IsCancellationRequested)
             {
                 // Optional and nothing but a signature's first bytes (or nothing): plain data after all.
-                return mode == ProxyProtocolMode.Optional && !committed ? (null, null) : (ProxyRejectReason.Timeout, null);
+                return mode == ProxyProtocolMode.Optional && !committed ? Plain : Rejected(ProxyRejectReason.Timeout);
             }
 
             ReadOnlySequence<byte> buffer = result.Buffer;
@@ -102,7 +109,7 @@ internal sealed class ProxyProtocolMiddleware(
             if (committed && !isTrusted)
             {
                 input.AdvanceTo(buffer.Start, buffer.End);
-                return (ProxyRejectReason.UntrustedPeer, null);
+                return Rejected(ProxyRejectReason.UntrustedPeer);
             }
 
             switch (status)
@@ -111,15 +118,15 @@ internal sealed class ProxyProtocolMiddleware(
                     // The header is longer than anything examined before (that was too short), so this moves forward;
                     // bytes after the header in the same read stay in the pipe for the handler.
                     input.AdvanceTo(consumed);
-                    return (null, header);
+                    return (null, header, false);
 
                 case ProxyParseStatus.Invalid:
                     input.AdvanceTo(buffer.Start, buffer.End);
-                    return (ProxyRejectReason.Malformed, null);
+                    return Rejected(ProxyRejectReason.Malformed);
 
                 case ProxyParseStatus.NotProxy:
                     input.AdvanceTo(buffer.Start, buffer.GetPosition(examined));
-                    return mode == ProxyProtocolMode.Required ? (ProxyRejectReason.Missing, null) : (null, null);
+                    return mode == ProxyProtocolMode.Required ? Rejected(ProxyRejectReason.Missing) : Plain;
             }
 
             if (result.IsCompleted || result.IsCanceled)
@@ -127,23 +134,27 @@ internal sealed class ProxyProtocolMiddleware(
                 input.AdvanceTo(buffer.Start, buffer.GetPosition(examined));
                 if (mode == ProxyProtocolMode.Optional && !committed)
                 {
-                    return (null, null);
+                    return Plain;
                 }
 
-                return (buffer.IsEmpty ? ProxyRejectReason.Missing : ProxyRejectReason.Truncated, null);
+                return buffer.IsEmpty ? (null, null, true) : Rejected(ProxyRejectReason.Truncated);
             }
 
             if (buffer.Length >= maxHeaderBytes)
             {
                 // A v2 length beyond what the transport buffers could never complete: the read would stall, not fail.
                 input.AdvanceTo(buffer.Start, buffer.End);
-                return (ProxyRejectReason.Malformed, null);
+                return Rejected(ProxyRejectReason.Malformed);
             }
 
             input.AdvanceTo(buffer.Start, buffer.End);
             examined = buffer.Length;
         }
     }
+
+    private static (ProxyRejectReason? Rejected, ProxyHeader? Header, bool PeerLeft) Plain => (null, null, false);
+
+    private static (ProxyRejectReason? Rejected, ProxyHeader? Header, bool PeerLeft) Rejected(ProxyRejectReason reason) => (reason, null, false);
 
     private static void UseClientEndPoints(ConnectionContext connection, IPEndPoint client, IPEndPoint destination)
     {

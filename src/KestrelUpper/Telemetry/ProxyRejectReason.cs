@@ -12,7 +12,7 @@ internal enum ProxyRejectReason
     /// <summary>The header did not arrive within <c>Upper:Tcp:ProxyHeaderTimeout</c>.</summary>
     Timeout = 2,
 
-    /// <summary>Required mode, and the connection started without a signature (or closed without a byte).</summary>
+    /// <summary>Required mode, and the connection started without a signature. (Connect-and-close is not counted: nothing was refused.)</summary>
     Missing = 3,
 
     /// <summary>The peer closed its side in the middle of a header.</summary>

@@ -141,6 +141,17 @@ public sealed class ProxyProtocolEndToEndTests
         Assert.Equal(1, host.Counters.ProxyRejected(ProxyRejectReason.Missing));
     }
 
+    [Fact]
+    public async Task Required_does_not_count_a_connect_and_close_health_check()
+    {
+        await using UpperHost host = await UpperHost.StartAsync(Settings("Required"));
+        using Socket probe = await SocketExtensions.ConnectTcpAsync(host.TcpEndPoint);
+        probe.Shutdown(SocketShutdown.Send);
+        await AssertClosed(probe); // the server saw the end of stream and closed its side
+        Assert.Equal(0, host.Counters.ProxyRejectedTotal);
+        Assert.Equal(0, host.Counters.TcpTotalConnections);
+    }
+
     [Theory]
     [InlineData("PROXY TCP4 999.0.0.1 192.0.2.10 1 2\r\nhello")]
     [InlineData("PROXY TCP4 1.2.3.4 192.0.2.10 1 2\nhello")]
