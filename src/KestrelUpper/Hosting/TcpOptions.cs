@@ -23,4 +23,17 @@ internal sealed class TcpOptions
 
     /// <summary>Received, not yet processed bytes at which the transport stops reading the socket. Defaults to 64 KiB.</summary>
     public int MaxBufferedRequestBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Whether connections start with a PROXY protocol header (behind HAProxy, an AWS NLB, ...). Defaults to Off.</summary>
+    public ProxyProtocolMode ProxyProtocol { get; set; } = ProxyProtocolMode.Off;
+
+    /// <summary>
+    /// CIDRs (such as <c>10.0.0.0/8</c> or <c>::1/128</c>) of the proxies whose headers are believed; required when
+    /// <see cref="ProxyProtocol"/> is not Off. The check is on the real socket peer.
+    /// </summary>
+    /// <remarks>Null rather than empty: an array default would be appended to, not replaced, by binding.</remarks>
+    public string[]? TrustedProxies { get; set; }
+
+    /// <summary>How long a connection may take to send its PROXY header. Defaults to 5 seconds.</summary>
+    public TimeSpan ProxyHeaderTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

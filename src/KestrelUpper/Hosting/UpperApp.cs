@@ -3,6 +3,7 @@ using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using KestrelUpper.Health;
+using KestrelUpper.Proxy;
 using KestrelUpper.Tcp;
 using KestrelUpper.Telemetry;
 using KestrelUpper.Telemetry.Prometheus;
@@ -149,7 +150,7 @@ internal static class UpperApp
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            holder.Tcp = Listen(kestrel, address, options.Tcp.Port, listen => listen.UseConnectionHandler<UppercaseConnectionHandler>());
+            holder.Tcp = Listen(kestrel, address, options.Tcp.Port, listen => listen.UseProxyProtocol().UseConnectionHandler<UppercaseConnectionHandler>());
             holder.Http = Listen(kestrel, address, options.Http.Port, listen => listen.Protocols = HttpProtocols.Http1);
             if (options.Tls.Enabled)
             {

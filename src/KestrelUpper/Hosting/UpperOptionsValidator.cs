@@ -1,4 +1,5 @@
 using System.Net;
+using KestrelUpper.Proxy;
 using Microsoft.Extensions.Options;
 
 namespace KestrelUpper.Hosting;
@@ -60,6 +61,7 @@ internal sealed class UpperOptionsValidator : IValidateOptions<UpperOptions>
         CheckRange(errors, "Upper:Tcp:MaxBufferedReplyBytes", options.Tcp.MaxBufferedReplyBytes, 4096, 64 * 1024 * 1024);
         CheckRange(errors, "Upper:Tcp:MaxBufferedRequestBytes", options.Tcp.MaxBufferedRequestBytes, 4096, 64 * 1024 * 1024);
         CheckNonNegative(errors, "Upper:Tcp:IdleTimeout", options.Tcp.IdleTimeout);
+        CheckProxyProtocol(errors, options.Tcp);
 
         CheckRange(errors, "Upper:Udp:MaxReplyBytes", options.Udp.MaxReplyBytes, 0, UdpOptions.MaxDatagramPayload);
         CheckRange(errors, "Upper:Udp:RatePerSource", options.Udp.RatePerSource, 0, int.MaxValue);
@@ -74,6 +76,34 @@ internal sealed class UpperOptionsValidator : IValidateOptions<UpperOptions>
         CheckNonNegative(errors, "Upper:Shutdown:Timeout", options.Shutdown.Timeout);
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void CheckProxyProtocol(List<string> errors, TcpOptions tcp)
+    {
+        if (!Enum.IsDefined(tcp.ProxyProtocol))
+        {
+            errors.Add($"Upper:Tcp:ProxyProtocol must be Off, Optional or Required (got '{tcp.ProxyProtocol}').");
+        }
+
+        string[] trusted = tcp.TrustedProxies ?? [];
+        for (int i = 0; i < trusted.Length; i++)
+        {
+            if (!TrustedProxyNetworks.TryParse(trusted[i], out _))
+            {
+                errors.Add($"Upper:Tcp:TrustedProxies:{i} must be a CIDR such as 10.0.0.0/8 or ::1/128, with no bits set past the prefix (got '{trusted[i]}').");
+            }
+        }
+
+        if (tcp.ProxyProtocol is ProxyProtocolMode.Optional or ProxyProtocolMode.Required && trusted.Length == 0)
+        {
+            // Without a trusted proxy every header would be refused: surely not what was meant.
+            errors.Add($"Upper:Tcp:TrustedProxies must list at least one CIDR when Upper:Tcp:ProxyProtocol is {tcp.ProxyProtocol}.");
+        }
+
+        if (tcp.ProxyHeaderTimeout <= TimeSpan.Zero || tcp.ProxyHeaderTimeout > TimeSpan.FromMinutes(10))
+        {
+            errors.Add($"Upper:Tcp:ProxyHeaderTimeout must be more than zero and at most 00:10:00 (got {tcp.ProxyHeaderTimeout}).");
+        }
     }
 
     private static void CheckPort(List<string> errors, string key, int value) => CheckRange(errors, key, value, 0, MaxPort);

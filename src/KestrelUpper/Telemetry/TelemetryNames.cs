@@ -34,4 +34,14 @@ internal static class TelemetryNames
         TcpCloseReason.Shutdown => "shutdown",
         _ => "other",
     };
+
+    public static string ToAttributeValue(ProxyRejectReason reason) => reason switch
+    {
+        ProxyRejectReason.UntrustedPeer => "untrusted_peer",
+        ProxyRejectReason.Malformed => "malformed",
+        ProxyRejectReason.Timeout => "timeout",
+        ProxyRejectReason.Missing => "missing",
+        ProxyRejectReason.Truncated => "truncated",
+        _ => "other",
+    };
 }

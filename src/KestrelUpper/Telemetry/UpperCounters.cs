@@ -10,6 +10,7 @@ internal sealed class UpperCounters
     private readonly long[] _udpDropped = new long[Enum.GetValues<UdpDropReason>().Length];
     private readonly long[] _tcpRejected = new long[Enum.GetValues<TcpRejectReason>().Length];
     private readonly long[] _tcpClosed = new long[Enum.GetValues<TcpCloseReason>().Length];
+    private readonly long[] _proxyRejected = new long[Enum.GetValues<ProxyRejectReason>().Length];
     private long _tcpActive;
     private long _tcpTotal;
     private long _tcpBytesReceived;
@@ -51,6 +52,10 @@ internal sealed class UpperCounters
 
     public long TcpClosed(TcpCloseReason reason) => Volatile.Read(ref _tcpClosed[(int)reason]);
 
+    public long ProxyRejected(ProxyRejectReason reason) => Volatile.Read(ref _proxyRejected[(int)reason]);
+
+    public long ProxyRejectedTotal => Sum(_proxyRejected);
+
     public void TcpConnectionOpened()
     {
         Interlocked.Increment(ref _tcpActive);
@@ -62,6 +67,8 @@ internal sealed class UpperCounters
     public void TcpConnectionRejected(TcpRejectReason reason) => Interlocked.Increment(ref _tcpRejected[(int)reason]);
 
     public void TcpConnectionClosedByServer(TcpCloseReason reason) => Interlocked.Increment(ref _tcpClosed[(int)reason]);
+
+    public void ProxyHeaderRejected(ProxyRejectReason reason) => Interlocked.Increment(ref _proxyRejected[(int)reason]);
 
     public void TcpReceived(long bytes) => Interlocked.Add(ref _tcpBytesReceived, bytes);
 

@@ -43,6 +43,11 @@ internal sealed class UpperMetrics
             () => Reasons<TcpCloseReason>(counters.TcpClosed, TelemetryNames.ToAttributeValue),
             unit: "{connection}",
             description: "Served TCP connections closed by the server (idle timeout, shutdown).");
+        meter.CreateObservableCounter(
+            "upper.tcp.proxy_protocol.rejected",
+            () => Reasons<ProxyRejectReason>(counters.ProxyRejected, TelemetryNames.ToAttributeValue),
+            unit: "{connection}",
+            description: "TCP connections closed before the handler because of their PROXY protocol header (or its absence), by reason.");
         meter.CreateObservableGauge(
             "upper.tcp.max_connections",
             () => maxConnections,
