@@ -157,6 +157,8 @@ internal static class UpperApp
                 CertificateStore certificates = kestrel.ApplicationServices.GetRequiredService<CertificateStore>();
                 holder.Tls = Listen(kestrel, address, options.Tls.Port, listen =>
                 {
+                    // The PROXY header precedes the TLS handshake.
+                    listen.UseProxyProtocol();
                     listen.UseHttps(new HttpsConnectionAdapterOptions
                     {
                         ServerCertificateSelector = (_, _) => certificates.Current,

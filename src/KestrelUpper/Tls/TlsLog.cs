@@ -1,14 +1,14 @@
 namespace KestrelUpper.Tls;
 
-/// <summary>TLS log events (ids 300-399). Handshake failures are Kestrel's own Debug events and the
+/// <summary>TLS log events (ids 400-499). Handshake failures are Kestrel's own Debug events and the
 /// <c>kestrel.tls_handshake.duration</c> metric's <c>error.type</c>.</summary>
 internal static partial class TlsLog
 {
-    [LoggerMessage(EventId = 300, EventName = "TlsCertificateLoaded", Level = LogLevel.Information,
+    [LoggerMessage(EventId = 400, EventName = "TlsCertificateLoaded", Level = LogLevel.Information,
         Message = "TLS certificate {Subject} ({Thumbprint}), valid until {NotAfter:u}")]
     public static partial void CertificateLoaded(ILogger logger, string subject, string thumbprint, DateTime notAfter);
 
-    [LoggerMessage(EventId = 301, EventName = "TlsCertificateReloadFailed", Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 401, EventName = "TlsCertificateReloadFailed", Level = LogLevel.Warning,
         Message = "TLS certificate files changed but could not be loaded; serving the previous certificate: {Error}")]
     public static partial void CertificateReloadFailed(ILogger logger, string error);
 }
