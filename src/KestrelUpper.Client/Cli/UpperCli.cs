@@ -83,6 +83,12 @@ internal static class UpperCli
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            if (!console.IsInputRedirected)
+            {
+                // Leave the shell prompt on a line of its own, not after ours.
+                console.Out.WriteLine();
+            }
+
             return ExitCodes.Interrupted;
         }
         catch (ClientFailureException ex)

@@ -58,6 +58,54 @@ public sealed class ErrorExitTests
         Assert.StartsWith("upper: ", line, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Tcp_server_that_never_replies_times_out()
+    {
+        // Listening but never accepting: the kernel completes the handshake and buffers what is sent.
+        using Socket silent = SilentTcpListener(out string port);
+
+        ClientOutcome outcome = await ClientRun.RunWithInputAsync("hello\n", "tcp", "--port", port, "--timeout", "0.3");
+
+        AssertOneFailureLine(outcome, "no reply");
+    }
+
+    [Fact]
+    public async Task Udp_bench_against_a_silent_port_fails_before_loading()
+    {
+        using var silent = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        silent.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        string port = ((IPEndPoint)silent.LocalEndPoint!).Port.ToString(CultureInfo.InvariantCulture);
+
+        ClientOutcome outcome = await ClientRun.RunAsync("bench", "udp", "--port", port, "--timeout", "0.3", "--json");
+
+        AssertOneFailureLine(outcome, "no reply");
+        Assert.Empty(outcome.Out);
+    }
+
+    [Fact]
+    public async Task Bench_with_unanswered_requests_reports_errors_and_exits_1()
+    {
+        using Socket silent = SilentTcpListener(out string port);
+
+        ClientOutcome outcome = await ClientRun.RunAsync(
+            "bench", "tcp", "--port", port, "--connections", "2", "--pipeline", "3", "--duration", "0.3", "--timeout", "0.3", "--json");
+
+        Assert.Equal(ExitCodes.Failure, outcome.ExitCode);
+        using var json = System.Text.Json.JsonDocument.Parse(outcome.Out);
+        Assert.Equal(6, json.RootElement.GetProperty("errors").GetInt64());
+        Assert.Equal(0, json.RootElement.GetProperty("messages").GetInt64());
+        Assert.False(json.RootElement.GetProperty("passed").GetBoolean());
+    }
+
+    private static Socket SilentTcpListener(out string port)
+    {
+        var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(16);
+        port = ((IPEndPoint)listener.LocalEndPoint!).Port.ToString(CultureInfo.InvariantCulture);
+        return listener;
+    }
+
     private static void AssertOneFailureLine(ClientOutcome outcome, string expected)
     {
         Assert.Equal(ExitCodes.Failure, outcome.ExitCode);
