@@ -51,6 +51,11 @@ internal sealed class TcpLineClient
             if (string.IsNullOrEmpty(line))
             {
                 // Ctrl-D or an empty line ends the session, as closing the textbook client does.
+                if (line is null)
+                {
+                    await _console.Out.WriteLineAsync().ConfigureAwait(false);
+                }
+
                 socket.Shutdown(SocketShutdown.Send);
                 return ExitCodes.Ok;
             }

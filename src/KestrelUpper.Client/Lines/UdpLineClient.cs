@@ -50,6 +50,12 @@ internal sealed class UdpLineClient
                     : await _console.In.ReadLineAsync(cancellationToken).ConfigureAwait(false);
                 if (line is null || (interactive && line.Length == 0))
                 {
+                    if (interactive && line is null)
+                    {
+                        // Ctrl-D: end the prompt's line.
+                        await _console.Out.WriteLineAsync().ConfigureAwait(false);
+                    }
+
                     break;
                 }
 

@@ -78,6 +78,36 @@ public sealed class PipeModeTests
         Assert.Equal("ABC\n", outcome.Out);
     }
 
+    [Theory]
+    [InlineData("tcp")]
+    [InlineData("udp")]
+    public async Task Ipv6_literal_host(string protocol)
+    {
+        await using UpperHost host = await UpperHost.StartAsync(new Dictionary<string, string?> { ["Upper:Address"] = "::" });
+        IPEndPoint endPoint = protocol == "tcp" ? host.TcpEndPoint : host.UdpEndPoint;
+
+        ClientOutcome outcome = await ClientRun.RunWithInputAsync("abc\n", protocol, "--host", "::1", "--port", Port(endPoint));
+
+        Assert.Equal(ExitCodes.Ok, outcome.ExitCode);
+        Assert.Equal("ABC\n", outcome.Out);
+    }
+
+    [Theory]
+    [InlineData("tcp")]
+    [InlineData("udp")]
+    public async Task Interactive_mode_prompts_like_the_textbook_client(string protocol)
+    {
+        await using UpperHost host = await UpperHost.StartAsync();
+        IPEndPoint endPoint = protocol == "tcp" ? host.TcpEndPoint : host.UdpEndPoint;
+
+        ClientOutcome outcome = await ClientRun.RunInteractiveAsync("hello\nworld\n", protocol, "--port", Port(endPoint));
+
+        Assert.Equal(ExitCodes.Ok, outcome.ExitCode);
+        Assert.Equal(
+            "Input lowercase sentence: From Server: HELLO\nInput lowercase sentence: From Server: WORLD\nInput lowercase sentence: \n",
+            outcome.Out);
+    }
+
     [Fact]
     public async Task Udp_lost_replies_are_reported_and_the_next_lines_still_go()
     {
