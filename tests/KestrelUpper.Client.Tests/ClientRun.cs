@@ -3,12 +3,6 @@ using KestrelUpper.Testing;
 
 namespace KestrelUpper.Client.Tests;
 
-/// <summary>What one in-process run of `upper` did.</summary>
-internal sealed record ClientOutcome(int ExitCode, string Out, string Error)
-{
-    public string[] ErrorLines => Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-}
-
 /// <summary>Runs the real entry point in-process with stdin redirected from a string; bounded by a timeout.</summary>
 internal static class ClientRun
 {
