@@ -1,0 +1,7 @@
+namespace KestrelUpper.Client.Bench;
+
+internal enum BenchProtocol
+{
+    Tcp,
+    Udp,
+}
