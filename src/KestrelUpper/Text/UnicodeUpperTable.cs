@@ -5,6 +5,9 @@ namespace KestrelUpper.Text;
 /// <summary>Lookup over the generated two-stage table (see scripts/generate-unicode-table.py for the layout).</summary>
 internal static partial class UnicodeUpperTable
 {
+    /// <summary>The record of every code point whose uppercase is itself (delta 0).</summary>
+    public const int IdentityRecord = 0;
+
     private const uint BlockMask = (1u << BlockShift) - 1;
     private const int RecordLengthMask = (1 << RecordLengthBits) - 1;
     private const int RecordSize = sizeof(int);

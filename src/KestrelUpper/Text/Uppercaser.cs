@@ -73,9 +73,10 @@ internal sealed class Uppercaser(CasingMode mode)
         while (consumed < source.Length)
         {
             ReadOnlySpan<byte> rest = source.Slice(consumed);
+            Span<byte> free = destination.Slice(written);
             if (rest[0] < Utf8Scalar.AsciiLimit)
             {
-                int run = AsciiUpper.ToUpperUntilNonAscii(rest, destination.Slice(written));
+                int run = AsciiUpper.ToUpperUntilNonAscii(rest, free);
                 if (run == 0)
                 {
                     break;
@@ -89,12 +90,14 @@ internal sealed class Uppercaser(CasingMode mode)
             int length = Utf8Scalar.Decode(rest, out uint scalar);
             if (length > 0)
             {
-                if (!TryWriteUpper(scalar, destination.Slice(written), ref written))
+                int upperLength = WriteUpper(scalar, rest.Slice(0, length), free);
+                if (upperLength == 0)
                 {
                     break;
                 }
 
                 consumed += length;
+                written += upperLength;
             }
             else if (length == 0 && !isFinalBlock)
             {
@@ -106,12 +109,14 @@ internal sealed class Uppercaser(CasingMode mode)
             {
                 // An invalid maximal subpart, or a truncated sequence at the end of the stream: pass it through.
                 int invalid = length < 0 ? -length : rest.Length;
-                if (!TryWriteInvalid(rest.Slice(0, invalid), destination.Slice(written), ref written, ref state))
+                if (!rest.Slice(0, invalid).TryCopyTo(free))
                 {
                     break;
                 }
 
+                state.InvalidBytes += invalid;
                 consumed += invalid;
+                written += invalid;
             }
         }
 
@@ -133,11 +138,11 @@ internal sealed class Uppercaser(CasingMode mode)
         source.Slice(0, taken).CopyTo(sequence.Slice(carried));
         sequence = sequence.Slice(0, carried + taken);
 
-        written = 0;
         int length = Utf8Scalar.Decode(sequence, out uint scalar);
         if (length > 0)
         {
-            if (!TryWriteUpper(scalar, destination, ref written))
+            written = WriteUpper(scalar, sequence.Slice(0, length), destination);
+            if (written == 0)
             {
                 consumed = 0;
                 return false;
@@ -153,60 +158,53 @@ internal sealed class Uppercaser(CasingMode mode)
             // Still incomplete: this whole (short) source joins the carry.
             state.SetCarry(sequence);
             consumed = source.Length;
+            written = 0;
             return true;
         }
 
         int invalid = length < 0 ? -length : sequence.Length;
         Debug.Assert(invalid >= carried, "a carry is always a valid prefix, so it cannot fail inside itself");
-        var copy = state;
-        if (!TryWriteInvalid(sequence.Slice(0, invalid), destination, ref written, ref copy))
+        if (!sequence.Slice(0, invalid).TryCopyTo(destination))
         {
             consumed = 0;
+            written = 0;
             return false;
         }
 
-        state = copy;
+        state.InvalidBytes += invalid;
         state.ClearCarry();
         consumed = invalid - carried;
+        written = invalid;
         return true;
     }
 
-    private static bool TryWriteUpper(uint scalar, Span<byte> destination, ref int written)
+    /// <summary>
+    /// Writes the uppercase of <paramref name="scalar"/> (encoded in the source as <paramref name="encoded"/>) and returns
+    /// its length, or 0 when it does not fit.
+    /// </summary>
+    private static int WriteUpper(uint scalar, ReadOnlySpan<byte> encoded, Span<byte> destination)
     {
         int record = UnicodeUpperTable.GetRecord(scalar);
+        if (record == UnicodeUpperTable.IdentityRecord)
+        {
+            // Most non-ASCII text (CJK, emoji, symbols, already-uppercase letters) is unchanged: copy it.
+            return encoded.TryCopyTo(destination) ? encoded.Length : 0;
+        }
+
         if (UnicodeUpperTable.IsExpansion(record))
         {
             ReadOnlySpan<byte> expansion = UnicodeUpperTable.GetExpansion(record);
-            if (!expansion.TryCopyTo(destination))
-            {
-                return false;
-            }
-
-            written += expansion.Length;
-            return true;
+            return expansion.TryCopyTo(destination) ? expansion.Length : 0;
         }
 
         uint upper = UnicodeUpperTable.ApplyDelta(scalar, record);
         int length = Utf8Scalar.EncodedLength(upper);
         if (destination.Length < length)
         {
-            return false;
+            return 0;
         }
 
         Utf8Scalar.Encode(upper, length, destination);
-        written += length;
-        return true;
-    }
-
-    private static bool TryWriteInvalid(ReadOnlySpan<byte> invalid, Span<byte> destination, ref int written, ref Utf8UpperState state)
-    {
-        if (!invalid.TryCopyTo(destination))
-        {
-            return false;
-        }
-
-        written += invalid.Length;
-        state.InvalidBytes += invalid.Length;
-        return true;
+        return length;
     }
 }
