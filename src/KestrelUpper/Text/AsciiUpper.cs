@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace KestrelUpper.Text;
@@ -9,6 +10,7 @@ internal static class AsciiUpper
     private const byte LowerA = (byte)'a';
     private const byte AlphabetLength = 26;
     private const byte CaseBit = 0x20;
+    private const byte HighBit = 0x80;
 
     /// <summary>
     /// Upper-cases the ASCII prefix of <paramref name="source"/> (bounded by the destination length) and returns its length.
@@ -17,25 +19,33 @@ internal static class AsciiUpper
     public static int ToUpperUntilNonAscii(ReadOnlySpan<byte> source, Span<byte> destination)
     {
         int length = Math.Min(source.Length, destination.Length);
+        // Loads and stores below stay within [0, length), which both spans cover.
+        ref byte src = ref MemoryMarshal.GetReference(source);
+        ref byte dst = ref MemoryMarshal.GetReference(destination);
         int i = 0;
         if (Vector256.IsHardwareAccelerated)
         {
-            for (; i <= length - Vector256<byte>.Count; i += Vector256<byte>.Count)
+            // Two vectors per step: one combined high-bit test for the common all-ASCII case.
+            for (; i <= length - (2 * Vector256<byte>.Count); i += 2 * Vector256<byte>.Count)
             {
-                Vector256<byte> chunk = Vector256.Create(source.Slice(i, Vector256<byte>.Count));
-                ToUpper(chunk).CopyTo(destination.Slice(i));
-                uint nonAscii = chunk.ExtractMostSignificantBits();
-                if (nonAscii != 0)
+                Vector256<byte> first = Vector256.LoadUnsafe(ref src, (nuint)i);
+                Vector256<byte> second = Vector256.LoadUnsafe(ref src, (nuint)(i + Vector256<byte>.Count));
+                ToUpper(first).StoreUnsafe(ref dst, (nuint)i);
+                ToUpper(second).StoreUnsafe(ref dst, (nuint)(i + Vector256<byte>.Count));
+                if (((first | second) & Vector256.Create(HighBit)) != Vector256<byte>.Zero)
                 {
-                    return i + BitOperations.TrailingZeroCount(nonAscii);
+                    uint firstMask = first.ExtractMostSignificantBits();
+                    return firstMask != 0
+                        ? i + BitOperations.TrailingZeroCount(firstMask)
+                        : i + Vector256<byte>.Count + BitOperations.TrailingZeroCount(second.ExtractMostSignificantBits());
                 }
             }
         }
 
         for (; i <= length - Vector128<byte>.Count; i += Vector128<byte>.Count)
         {
-            Vector128<byte> chunk = Vector128.Create(source.Slice(i, Vector128<byte>.Count));
-            ToUpper(chunk).CopyTo(destination.Slice(i));
+            Vector128<byte> chunk = Vector128.LoadUnsafe(ref src, (nuint)i);
+            ToUpper(chunk).StoreUnsafe(ref dst, (nuint)i);
             uint nonAscii = chunk.ExtractMostSignificantBits();
             if (nonAscii != 0)
             {
@@ -61,18 +71,20 @@ internal static class AsciiUpper
     public static int ToUpperAllBytes(ReadOnlySpan<byte> source, Span<byte> destination)
     {
         int length = Math.Min(source.Length, destination.Length);
+        ref byte src = ref MemoryMarshal.GetReference(source);
+        ref byte dst = ref MemoryMarshal.GetReference(destination);
         int i = 0;
         if (Vector256.IsHardwareAccelerated)
         {
             for (; i <= length - Vector256<byte>.Count; i += Vector256<byte>.Count)
             {
-                ToUpper(Vector256.Create(source.Slice(i, Vector256<byte>.Count))).CopyTo(destination.Slice(i));
+                ToUpper(Vector256.LoadUnsafe(ref src, (nuint)i)).StoreUnsafe(ref dst, (nuint)i);
             }
         }
 
         for (; i <= length - Vector128<byte>.Count; i += Vector128<byte>.Count)
         {
-            ToUpper(Vector128.Create(source.Slice(i, Vector128<byte>.Count))).CopyTo(destination.Slice(i));
+            ToUpper(Vector128.LoadUnsafe(ref src, (nuint)i)).StoreUnsafe(ref dst, (nuint)i);
         }
 
         for (; i < length; i++)

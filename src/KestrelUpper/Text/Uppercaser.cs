@@ -188,7 +188,18 @@ internal sealed class Uppercaser(CasingMode mode)
         if (record == UnicodeUpperTable.IdentityRecord)
         {
             // Most non-ASCII text (CJK, emoji, symbols, already-uppercase letters) is unchanged: copy it.
-            return encoded.TryCopyTo(destination) ? encoded.Length : 0;
+            if (destination.Length < encoded.Length)
+            {
+                return 0;
+            }
+
+            // At most 4 bytes: a plain loop beats a memmove call.
+            for (int i = 0; i < encoded.Length; i++)
+            {
+                destination[i] = encoded[i];
+            }
+
+            return encoded.Length;
         }
 
         if (UnicodeUpperTable.IsExpansion(record))

@@ -54,6 +54,17 @@ internal static class Utf8Scalar
             return 1;
         }
 
+        // Fast path for the common 2-byte case (Latin, Greek, Cyrillic, ...): unsigned range checks on lead and second byte.
+        if (source.Length > 1)
+        {
+            uint second = source[1];
+            if ((uint)(lead - TwoByteLeadMin) < ThreeByteLeadMin - TwoByteLeadMin && second - ContinuationMin <= ContinuationMax - ContinuationMin)
+            {
+                scalar = ((lead & TwoByteLeadPayload) << PayloadBits) | (second & PayloadMask);
+                return 2;
+            }
+        }
+
         int length;
         uint secondMin = ContinuationMin;
         uint secondMax = ContinuationMax;
