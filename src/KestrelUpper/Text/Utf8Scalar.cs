@@ -36,6 +36,8 @@ internal static class Utf8Scalar
     private const uint OneByteMax = 0x7F;
     private const uint TwoByteMax = 0x7FF;
     private const uint ThreeByteMax = 0xFFFF;
+    private const uint SurrogateMin = 0xD800;
+    private const uint SurrogateMax = 0xDFFF;
     private const uint TwoByteLeadMarker = 0xC0;
     private const uint ThreeByteLeadMarker = 0xE0;
     private const uint FourByteLeadMarker = 0xF0;
@@ -54,14 +56,27 @@ internal static class Utf8Scalar
             return 1;
         }
 
-        // Fast path for the common 2-byte case (Latin, Greek, Cyrillic, ...): unsigned range checks on lead and second byte.
-        if (source.Length > 1)
+        // Fast paths for well-formed 2- and 3-byte sequences (Latin, Greek, Cyrillic, CJK, ...); anything unusual,
+        // including overlongs and surrogates (caught by the scalar range check), takes the general path below.
+        if (source.Length > 1 && IsContinuation(source[1]))
         {
-            uint second = source[1];
-            if ((uint)(lead - TwoByteLeadMin) < ThreeByteLeadMin - TwoByteLeadMin && second - ContinuationMin <= ContinuationMax - ContinuationMin)
+            uint second = source[1] & PayloadMask;
+            if (lead < ThreeByteLeadMin)
             {
-                scalar = ((lead & TwoByteLeadPayload) << PayloadBits) | (second & PayloadMask);
-                return 2;
+                if (lead >= TwoByteLeadMin)
+                {
+                    scalar = ((lead & TwoByteLeadPayload) << PayloadBits) | second;
+                    return 2;
+                }
+            }
+            else if (lead < FourByteLeadMin && source.Length > 2 && IsContinuation(source[2]))
+            {
+                uint candidate = ((lead & ThreeByteLeadPayload) << (2 * PayloadBits)) | (second << PayloadBits) | (source[2] & PayloadMask);
+                if (candidate > TwoByteMax && candidate - SurrogateMin > SurrogateMax - SurrogateMin)
+                {
+                    scalar = candidate;
+                    return 3;
+                }
             }
         }
 
@@ -145,6 +160,8 @@ internal static class Utf8Scalar
                 break;
         }
     }
+
+    private static bool IsContinuation(uint value) => value - ContinuationMin <= ContinuationMax - ContinuationMin;
 
     private static byte Continuation(uint bits) => (byte)(ContinuationMin | (bits & PayloadMask));
 }
