@@ -1,40 +1,221 @@
 using System.Buffers;
+using System.Diagnostics;
 
 namespace KestrelUpper.Text;
 
 /// <summary>
-/// Streaming UTF-8 upper-caser. STUB with the final API: ASCII only.
+/// Streaming UTF-8 upper-caser. <see cref="CasingMode.Unicode"/> equals Python's <c>str.upper()</c> on valid text and passes
+/// every invalid byte (by maximal subpart) through unchanged; <see cref="CasingMode.Ascii"/> equals <c>bytes.upper()</c>.
+/// Splitting the input into pieces anywhere never changes the output. Allocation-free; never throws on any input.
 /// </summary>
-internal sealed class Uppercaser
+internal sealed class Uppercaser(CasingMode mode)
 {
     /// <summary>A destination at least this long always lets <see cref="Transform"/> make progress.</summary>
     public const int MinimumDestinationLength = 16;
 
-    public Uppercaser(CasingMode mode) => Mode = mode;
-
-    public CasingMode Mode { get; }
+    public CasingMode Mode { get; } = mode;
 
     /// <summary>Worst-case output length for <paramref name="inputLength"/> input bytes plus a carried partial sequence.</summary>
-    public int MaxOutputLength(int inputLength) => Mode == CasingMode.Ascii ? inputLength : checked((inputLength + 3) * 3);
+    public int MaxOutputLength(int inputLength)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(inputLength);
+        return Mode == CasingMode.Ascii
+            ? inputLength
+            : checked((inputLength + Utf8UpperState.MaxCarryLength) * UnicodeUpperTable.MaxGrowthFactor);
+    }
 
     /// <summary>
     /// Transforms as much of <paramref name="source"/> as fits into <paramref name="destination"/>.
     /// A trailing incomplete sequence is consumed into <paramref name="state"/> unless <paramref name="isFinalBlock"/>,
-    /// in which case it is passed through unchanged. Returns Done, or DestinationTooSmall.
+    /// in which case it (and any carried bytes) is passed through unchanged as invalid. Returns Done once all of
+    /// <paramref name="source"/> is consumed, else DestinationTooSmall. Bytes of <paramref name="destination"/> past
+    /// <paramref name="bytesWritten"/> may be overwritten. Source and destination must not overlap in Unicode mode.
     /// </summary>
     public OperationStatus Transform(ReadOnlySpan<byte> source, Span<byte> destination, ref Utf8UpperState state, bool isFinalBlock, out int bytesConsumed, out int bytesWritten)
     {
-        int n = Math.Min(source.Length, destination.Length);
-        _ = Mode;
-        state._carryLength = 0;
-        _ = isFinalBlock;
-        for (int i = 0; i < n; i++)
+        if (Mode == CasingMode.Ascii)
         {
-            byte b = source[i];
-            destination[i] = b is >= (byte)'a' and <= (byte)'z' ? (byte)(b - 32) : b;
+            int count = AsciiUpper.ToUpperAllBytes(source, destination);
+            bytesConsumed = count;
+            bytesWritten = count;
+            return count == source.Length ? OperationStatus.Done : OperationStatus.DestinationTooSmall;
         }
-        bytesConsumed = n;
-        bytesWritten = n;
-        return n == source.Length ? OperationStatus.Done : OperationStatus.DestinationTooSmall;
+
+        return TransformUnicode(source, destination, ref state, isFinalBlock, out bytesConsumed, out bytesWritten);
+    }
+
+    /// <summary>
+    /// One-shot transform of a complete message (a UDP datagram): returns false when <paramref name="destination"/>
+    /// is too small; <see cref="MaxOutputLength"/> bytes always suffice.
+    /// </summary>
+    public bool TryTransformComplete(ReadOnlySpan<byte> source, Span<byte> destination, out int bytesWritten, out int invalidBytes)
+    {
+        var state = default(Utf8UpperState);
+        OperationStatus status = Transform(source, destination, ref state, isFinalBlock: true, out _, out bytesWritten);
+        invalidBytes = (int)state.InvalidBytes;
+        return status == OperationStatus.Done;
+    }
+
+    private static OperationStatus TransformUnicode(ReadOnlySpan<byte> source, Span<byte> destination, ref Utf8UpperState state, bool isFinalBlock, out int bytesConsumed, out int bytesWritten)
+    {
+        int consumed = 0;
+        int written = 0;
+        if (!state.IsEmpty)
+        {
+            if (!TryResolveCarry(source, destination, ref state, isFinalBlock, out consumed, out written))
+            {
+                bytesConsumed = 0;
+                bytesWritten = 0;
+                return OperationStatus.DestinationTooSmall;
+            }
+        }
+
+        while (consumed < source.Length)
+        {
+            ReadOnlySpan<byte> rest = source.Slice(consumed);
+            Span<byte> free = destination.Slice(written);
+            if (rest[0] < Utf8Scalar.AsciiLimit)
+            {
+                int run = AsciiUpper.ToUpperUntilNonAscii(rest, free);
+                if (run == 0)
+                {
+                    break;
+                }
+
+                consumed += run;
+                written += run;
+                continue;
+            }
+
+            int length = Utf8Scalar.Decode(rest, out uint scalar);
+            if (length > 0)
+            {
+                int upperLength = WriteUpper(scalar, rest.Slice(0, length), free);
+                if (upperLength == 0)
+                {
+                    break;
+                }
+
+                consumed += length;
+                written += upperLength;
+            }
+            else if (length == 0 && !isFinalBlock)
+            {
+                // Valid so far but cut by the piece boundary: the next piece decides.
+                state.SetCarry(rest);
+                consumed = source.Length;
+            }
+            else
+            {
+                // An invalid maximal subpart, or a truncated sequence at the end of the stream: pass it through.
+                int invalid = length < 0 ? -length : rest.Length;
+                if (!rest.Slice(0, invalid).TryCopyTo(free))
+                {
+                    break;
+                }
+
+                state.InvalidBytes += invalid;
+                consumed += invalid;
+                written += invalid;
+            }
+        }
+
+        bytesConsumed = consumed;
+        bytesWritten = written;
+        return consumed == source.Length ? OperationStatus.Done : OperationStatus.DestinationTooSmall;
+    }
+
+    /// <summary>
+    /// Completes (or gives up on) the carried sequence with the first bytes of <paramref name="source"/>.
+    /// Returns false, leaving the state untouched, when the result does not fit <paramref name="destination"/>.
+    /// </summary>
+    private static bool TryResolveCarry(ReadOnlySpan<byte> source, Span<byte> destination, ref Utf8UpperState state, bool isFinalBlock, out int consumed, out int written)
+    {
+        int carried = state.CarryLength;
+        Span<byte> sequence = stackalloc byte[Utf8Scalar.MaxSequenceLength];
+        state.CopyCarryTo(sequence);
+        int taken = Math.Min(Utf8Scalar.MaxSequenceLength - carried, source.Length);
+        source.Slice(0, taken).CopyTo(sequence.Slice(carried));
+        sequence = sequence.Slice(0, carried + taken);
+
+        int length = Utf8Scalar.Decode(sequence, out uint scalar);
+        if (length > 0)
+        {
+            written = WriteUpper(scalar, sequence.Slice(0, length), destination);
+            if (written == 0)
+            {
+                consumed = 0;
+                return false;
+            }
+
+            consumed = length - carried;
+            state.ClearCarry();
+            return true;
+        }
+
+        if (length == 0 && !isFinalBlock)
+        {
+            // Still incomplete: this whole (short) source joins the carry.
+            state.SetCarry(sequence);
+            consumed = source.Length;
+            written = 0;
+            return true;
+        }
+
+        int invalid = length < 0 ? -length : sequence.Length;
+        Debug.Assert(invalid >= carried, "a carry is always a valid prefix, so it cannot fail inside itself");
+        if (!sequence.Slice(0, invalid).TryCopyTo(destination))
+        {
+            consumed = 0;
+            written = 0;
+            return false;
+        }
+
+        state.InvalidBytes += invalid;
+        state.ClearCarry();
+        consumed = invalid - carried;
+        written = invalid;
+        return true;
+    }
+
+    /// <summary>
+    /// Writes the uppercase of <paramref name="scalar"/> (encoded in the source as <paramref name="encoded"/>) and returns
+    /// its length, or 0 when it does not fit.
+    /// </summary>
+    private static int WriteUpper(uint scalar, ReadOnlySpan<byte> encoded, Span<byte> destination)
+    {
+        int record = UnicodeUpperTable.GetRecord(scalar);
+        if (record == UnicodeUpperTable.IdentityRecord)
+        {
+            // Most non-ASCII text (CJK, emoji, symbols, already-uppercase letters) is unchanged: copy it.
+            if (destination.Length < encoded.Length)
+            {
+                return 0;
+            }
+
+            // At most 4 bytes: a plain loop beats a memmove call.
+            for (int i = 0; i < encoded.Length; i++)
+            {
+                destination[i] = encoded[i];
+            }
+
+            return encoded.Length;
+        }
+
+        if (UnicodeUpperTable.IsExpansion(record))
+        {
+            ReadOnlySpan<byte> expansion = UnicodeUpperTable.GetExpansion(record);
+            return expansion.TryCopyTo(destination) ? expansion.Length : 0;
+        }
+
+        uint upper = UnicodeUpperTable.ApplyDelta(scalar, record);
+        int length = Utf8Scalar.EncodedLength(upper);
+        if (destination.Length < length)
+        {
+            return 0;
+        }
+
+        Utf8Scalar.Encode(upper, length, destination);
+        return length;
     }
 }
