@@ -7,8 +7,8 @@ namespace KestrelUpper.Tests.Tcp;
 
 public sealed class TcpEndToEndTests
 {
-    private const string Multilingual = "hello straße ﬁx ŉ ΐ ǆ привет мир γειά σου 你好 こんにちは 🙂 ǰ ﬃ ﬆ";
-    private const string MultilingualUpper = "HELLO STRASSE FIX ʼN Ϊ́ Ǆ ПРИВЕТ МИР ΓΕΙΆ ΣΟΥ 你好 こんにちは 🙂 J̌ FFI ST";
+    private const string Multilingual = "hello stra\u00DFe \uFB01x \u0149 \u0390 \u01C6 \u043F\u0440\u0438\u0432\u0435\u0442 \u043C\u0438\u0440 \u03B3\u03B5\u03B9\u03AC \u03C3\u03BF\u03C5 \u4F60\u597D \u3053\u3093\u306B\u3061\u306F \U0001F642 \u01F0 \uFB03 \uFB06";
+    private const string MultilingualUpper = "HELLO STRASSE FIX \u02BCN \u0399\u0308\u0301 \u01C4 \u041F\u0420\u0418\u0412\u0415\u0422 \u041C\u0418\u0420 \u0393\u0395\u0399\u0386 \u03A3\u039F\u03A5 \u4F60\u597D \u3053\u3093\u306B\u3061\u306F \U0001F642 J\u030C FFI ST"; // python3: s.upper()
 
     [Fact]
     public async Task Replies_to_a_message_without_newline_and_keeps_the_connection_open()
