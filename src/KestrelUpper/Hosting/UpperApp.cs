@@ -69,6 +69,7 @@ internal static class UpperApp
             Args = args,
             ContentRootPath = AppContext.BaseDirectory,
         });
+        builder.Logging.ClearProviders(); // before configure, so a test's capturing provider survives
         configure?.Invoke(builder);
 
         UpperOptions options = UpperOptionsLoader.Load(builder.Configuration);
@@ -89,7 +90,6 @@ internal static class UpperApp
 
     private static void AddLogging(WebApplicationBuilder builder, UpperOptions options)
     {
-        builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Trace); // Serilog's levels decide.
         builder.Logging.AddSerilog(SerilogSetup.Create(builder.Configuration, options.Log.Format), dispose: true);
         if (UpperTelemetry.OtlpEnabled)
