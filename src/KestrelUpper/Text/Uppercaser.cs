@@ -74,7 +74,17 @@ internal sealed class Uppercaser(CasingMode mode)
         {
             ReadOnlySpan<byte> rest = source.Slice(consumed);
             Span<byte> free = destination.Slice(written);
-            if (rest[0] < Utf8Scalar.AsciiLimit)
+            byte lead = rest[0];
+            if (lead < Utf8Scalar.AsciiLimit && !free.IsEmpty && (rest.Length == 1 || rest[1] >= Utf8Scalar.AsciiLimit))
+            {
+                // A lone ASCII byte between non-ASCII text (spaces, punctuation): not worth a vector pass.
+                free[0] = AsciiUpper.ToUpper(lead);
+                consumed++;
+                written++;
+                continue;
+            }
+
+            if (lead < Utf8Scalar.AsciiLimit)
             {
                 int run = AsciiUpper.ToUpperUntilNonAscii(rest, free);
                 if (run == 0)

@@ -5,11 +5,14 @@ using KestrelUpper.Text;
 
 namespace KestrelUpper.Tests.Text;
 
-/// <summary>Seeded, reproducible randomized tests: the seed is in every failure message.</summary>
+/// <summary>
+/// Seeded, reproducible randomized tests: the seed is in every failure message. KESTRELUPPER_FUZZ_CASES and
+/// KESTRELUPPER_FUZZ_SEED override the case count and base seed for longer soak runs.
+/// </summary>
 public sealed class PropertyTests
 {
-    private const int Cases = 5000;
-    private const int BaseSeed = 20261121;
+    private static readonly int Cases = EnvironmentInt("KESTRELUPPER_FUZZ_CASES", 5000);
+    private static readonly int BaseSeed = EnvironmentInt("KESTRELUPPER_FUZZ_SEED", 20261121);
     private const int MaxInputLength = 200;
 
     private static readonly Uppercaser Upper = new(CasingMode.Unicode);
@@ -97,6 +100,9 @@ public sealed class PropertyTests
             $"seed {seed}: pieces [{string.Join(',', cuts)}] dst {destinationLength} differ for {Convert.ToHexString(input)}");
         return (one, oneInvalid);
     }
+
+    private static int EnvironmentInt(string name, int fallback) =>
+        int.TryParse(Environment.GetEnvironmentVariable(name), out int value) ? value : fallback;
 
     private static int[] RandomCuts(Random random, int length)
     {
