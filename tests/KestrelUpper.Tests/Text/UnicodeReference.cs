@@ -86,6 +86,12 @@ internal static partial class UnicodeReference
 
     private static Data Load()
     {
+        if (Environment.GetEnvironmentVariable("KESTRELUPPER_UCD") is not { Length: > 0 })
+        {
+            // The Debian package unicode-data ships the files; installed on demand when running as root.
+            KestrelUpper.Testing.ExternalTools.RequireFileAsync("/usr/share/unicode/UnicodeData.txt", "unicode-data").GetAwaiter().GetResult();
+        }
+
         var simple = new Dictionary<int, int[]>();
         foreach (string line in ReadFile("UnicodeData.txt").Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
