@@ -30,6 +30,8 @@ internal static class UpperApp
     /// <summary>Exit code when the service cannot start, for example a port already in use.</summary>
     public const int StartFailureExitCode = 1;
 
+    private const string InlineCompletionsVariable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+
     public static async Task<int> RunAsync(string[] args)
     {
         WebApplication app;
@@ -73,6 +75,12 @@ internal static class UpperApp
         configure?.Invoke(builder);
 
         UpperOptions options = UpperOptionsLoader.Load(builder.Configuration);
+        if (options.Sockets.InlineCompletions)
+        {
+            // Read once by the runtime's socket engine when the first socket is created, which is after this point.
+            Environment.SetEnvironmentVariable(InlineCompletionsVariable, "1");
+        }
+
         var listeners = new ListenerEndpoints();
         AddLogging(builder, options);
         AddServices(builder.Services, options, listeners);
@@ -146,6 +154,8 @@ internal static class UpperApp
             // the input pipe fills, and the transport stops reading the socket. Memory per connection stays bounded.
             sockets.MaxWriteBufferSize = options.Tcp.MaxBufferedReplyBytes;
             sockets.MaxReadBufferSize = options.Tcp.MaxBufferedRequestBytes;
+            sockets.UnsafePreferInlineScheduling = options.Sockets.InlinePipeScheduling;
+            sockets.WaitForDataBeforeAllocatingBuffer = options.Sockets.WaitForDataBeforeAllocatingBuffer;
         });
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

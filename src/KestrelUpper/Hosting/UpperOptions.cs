@@ -23,5 +23,7 @@ internal sealed class UpperOptions
 
     public ShutdownOptions Shutdown { get; set; } = new();
 
+    public SocketsOptions Sockets { get; set; } = new();
+
     public LogOptions Log { get; set; } = new();
 }
