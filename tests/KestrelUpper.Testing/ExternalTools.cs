@@ -1,4 +1,3 @@
-using System.Diagnostics;
 
 namespace KestrelUpper.Testing;
 
@@ -68,20 +67,10 @@ public static class ExternalTools
 
     private static async Task RunAsync(string program, params string[] args)
     {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string arg in args)
+        ProcessResult result = await ProcessRunner.RunAsync(program, args, environment: new Dictionary<string, string> { ["DEBIAN_FRONTEND"] = "noninteractive" }, timeout: TimeSpan.FromMinutes(10)).ConfigureAwait(false);
+        if (result.ExitCode != 0)
         {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["DEBIAN_FRONTEND"] = "noninteractive";
-        using Process process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(10)).ConfigureAwait(false);
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{program} {string.Join(' ', args)} failed ({process.ExitCode}): {await stderr.ConfigureAwait(false)}{await stdout.ConfigureAwait(false)}");
+            throw new InvalidOperationException($"{program} {string.Join(' ', args)} failed ({result.ExitCode}): {result.Stderr}{result.StdoutText}");
         }
     }
 }

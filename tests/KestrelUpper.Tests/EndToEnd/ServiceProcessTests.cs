@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
@@ -114,39 +113,10 @@ public sealed class ServiceProcessTests
 
     private static string Asset(string name) => Path.Combine(AppContext.BaseDirectory, "Assets", name);
 
-    /// <summary>Runs a real client program; a missing program fails the test with what to install.</summary>
+    /// <summary>Runs a real client program with <paramref name="stdin"/> as its input.</summary>
     private static async Task<(int Exit, string Stdout, string Stderr)> Run(string program, string stdin, params string[] args)
     {
-        var start = new ProcessStartInfo(program)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        Process process;
-        try
-        {
-            process = Process.Start(start)!;
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            throw new InvalidOperationException($"'{program}' could not be started: {ex.Message}", ex);
-        }
-
-        using (process)
-        {
-            Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-            Task<string> stderr = process.StandardError.ReadToEndAsync();
-            await process.StandardInput.WriteAsync(stdin);
-            process.StandardInput.Close();
-            await process.WaitForExitAsync().WaitAsync(TestTimeouts.Default);
-            return (process.ExitCode, await stdout, await stderr);
-        }
+        ProcessResult result = await ProcessRunner.RunAsync(program, args, Encoding.UTF8.GetBytes(stdin));
+        return (result.ExitCode, result.StdoutText, result.Stderr);
     }
 }

@@ -217,7 +217,7 @@ public sealed class ProxyProtocolEndToEndTests
         int timers = clock.ActiveTimers;
         using Socket client = await SocketExtensions.ConnectTcpAsync(host.TcpEndPoint);
         await client.SendAllAsync(Ascii("PROXY TCP4 "));
-        await TcpEndToEndTests.WaitUntil(() => clock.ActiveTimers > timers); // the header timer is armed
+        await Eventually.UntilAsync(() => clock.ActiveTimers > timers); // the header timer is armed
 
         clock.Advance(TimeSpan.FromSeconds(4));
         Assert.Equal(0, host.Counters.ProxyRejectedTotal);
@@ -235,9 +235,9 @@ public sealed class ProxyProtocolEndToEndTests
         int timers = clock.ActiveTimers;
         using Socket client = await SocketExtensions.ConnectTcpAsync(host.TcpEndPoint);
         await client.SendAllAsync(Ascii("PRO"));
-        await TcpEndToEndTests.WaitUntil(() => clock.ActiveTimers > timers);
+        await Eventually.UntilAsync(() => clock.ActiveTimers > timers);
         clock.Advance(TimeSpan.FromSeconds(2));
-        await TcpEndToEndTests.WaitUntil(() => host.Counters.TcpActiveConnections == 1); // the handler has it
+        await Eventually.UntilAsync(() => host.Counters.TcpActiveConnections == 1); // the handler has it
 
         await client.SendAllAsync(Ascii("TEST"));
         Assert.Equal("PROTEST", await ReceiveText(client, 7));

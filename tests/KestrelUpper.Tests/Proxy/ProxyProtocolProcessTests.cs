@@ -26,7 +26,7 @@ public sealed class ProxyProtocolProcessTests
         }
 
         // Both the handler's own events (and so its log scope) carry the client the header named, not 127.0.0.1.
-        await TcpEndToEndTests.WaitUntil(() => service.StandardOutput.Any(l => l.Contains("TcpConnectionClosed", StringComparison.Ordinal)));
+        await Eventually.UntilAsync(() => service.StandardOutput.Any(l => l.Contains("TcpConnectionClosed", StringComparison.Ordinal)));
         Assert.Contains(service.StandardOutput, l => l.Contains("ProxyHeaderAccepted", StringComparison.Ordinal) && l.Contains("203.0.113.9:41000", StringComparison.Ordinal));
         Assert.Contains(service.StandardOutput, l => l.Contains("TcpConnectionOpened", StringComparison.Ordinal) && l.Contains("203.0.113.9:41000", StringComparison.Ordinal));
         Assert.Contains(service.StandardOutput, l => l.Contains("TcpConnectionClosed", StringComparison.Ordinal) && l.Contains("203.0.113.9:41000", StringComparison.Ordinal));

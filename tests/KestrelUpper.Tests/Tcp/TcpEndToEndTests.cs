@@ -173,16 +173,7 @@ public sealed class TcpEndToEndTests
         await healthy.SendAllAsync("still here"u8.ToArray());
         Assert.Equal("STILL HERE", Encoding.ASCII.GetString(await healthy.ReceiveExactlyAsync(10)));
         healthy.Dispose();
-        await WaitUntil(() => host.Counters.TcpActiveConnections == 0);
+        await Eventually.UntilAsync(() => host.Counters.TcpActiveConnections == 0);
         Assert.Equal(21, host.Counters.TcpTotalConnections);
-    }
-
-    internal static async Task WaitUntil(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TestTimeouts.Default);
-        while (!condition())
-        {
-            await Task.Delay(10, timeout.Token);
-        }
     }
 }

@@ -51,7 +51,7 @@ public sealed class TcpFaultTests
                 client.Close();
             }
 
-            await TcpEndToEndTests.WaitUntil(() => host.Counters.TcpActiveConnections == 0);
+            await Eventually.UntilAsync(() => host.Counters.TcpActiveConnections == 0);
             Assert.Equal(30, host.Counters.TcpTotalConnections);
 
             using Socket healthy = await SocketExtensions.ConnectTcpAsync(host.TcpEndPoint);

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Text;
 using KestrelUpper.Telemetry;
 using KestrelUpper.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace KestrelUpper.Tests.Tcp;
 
@@ -33,7 +34,7 @@ public sealed class TcpLimitsTests
 
             // A slot freed is a slot reusable.
             clients[0].Dispose();
-            await TcpEndToEndTests.WaitUntil(() => host.Counters.TcpActiveConnections == limit - 1);
+            await Eventually.UntilAsync(() => host.Counters.TcpActiveConnections == limit - 1);
             using Socket again = await SocketExtensions.ConnectTcpAsync(host.TcpEndPoint);
             Assert.True(await TryExchange(again));
         }
@@ -60,7 +61,7 @@ public sealed class TcpLimitsTests
         Assert.True(await TryExchange(client));
 
         clock.Advance(TimeSpan.FromSeconds(61));
-        await TcpEndToEndTests.WaitUntil(() => host.Counters.TcpActiveConnections == 0);
+        await Eventually.UntilAsync(() => host.Counters.TcpActiveConnections == 0);
         Assert.Equal(1, host.Counters.TcpClosed(TcpCloseReason.IdleTimeout));
         Assert.False(await TryExchange(client));
     }
@@ -93,6 +94,72 @@ public sealed class TcpLimitsTests
         await stopping;
         Assert.Equal(1, host.Counters.TcpClosed(TcpCloseReason.Shutdown));
         await host.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task While_draining_new_connections_are_refused_and_readiness_is_down()
+    {
+        UpperHost host = await UpperHost.StartAsync(new Dictionary<string, string?> { ["Upper:Shutdown:Timeout"] = "00:00:05" });
+        var readiness = host.Services.GetRequiredService<KestrelUpper.Health.ReadinessState>();
+
+        // A client that never reads its replies keeps the drain busy until the timeout aborts it.
+        using Socket stubborn = await SocketExtensions.ConnectTcpAsync(host.TcpEndPoint);
+        stubborn.ReceiveBufferSize = 4096;
+        stubborn.Blocking = false;
+        byte[] burst = new byte[256 * 1024];
+        await FillUntilStalled(stubborn, burst, host);
+
+        Task stopping = host.StopAsync();
+        await Eventually.UntilAsync(() => readiness.IsDraining);
+        Assert.False(readiness.IsReady);
+        await Eventually.UntilAsync(() => !stopping.IsCompleted && !CanConnect(host.TcpEndPoint));
+        Assert.False(stopping.IsCompleted, "the drain should still be waiting on the non-reading client");
+
+        await stopping;
+        await host.DisposeAsync();
+    }
+
+    /// <summary>Writes until every buffer between us and the server's pump is full: the server has stopped reading.</summary>
+    private static async Task FillUntilStalled(Socket socket, byte[] chunk, UpperHost host)
+    {
+        long lastReceived = -1;
+        for (int round = 0; round < 1000; round++)
+        {
+            try
+            {
+                while (true)
+                {
+                    socket.Send(chunk);
+                }
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode == SocketError.WouldBlock)
+            {
+                // Full for now; see whether the server is still draining our side.
+            }
+
+            await Task.Delay(50);
+            long received = host.Counters.TcpBytesReceived;
+            if (received == lastReceived)
+            {
+                return;
+            }
+
+            lastReceived = received;
+        }
+    }
+
+    private static bool CanConnect(System.Net.IPEndPoint endPoint)
+    {
+        using var probe = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            probe.Connect(endPoint);
+            return true;
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionRefused)
+        {
+            return false;
+        }
     }
 
     /// <summary>Sends a probe and reports whether it was answered (false when the server closed the connection).</summary>

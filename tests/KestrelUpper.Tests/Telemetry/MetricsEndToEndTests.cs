@@ -37,7 +37,7 @@ public sealed class MetricsEndToEndTests
             clients[3].Shutdown(SocketShutdown.Send);
             Assert.Empty(await clients[3].ReceiveToEndAsync());
             using var http = new HttpClient { BaseAddress = new Uri($"http://{service.HttpEndPoint}/"), Timeout = TestTimeouts.Default };
-            await TcpEndToEndTests.WaitUntil(() => http.GetStringAsync(new Uri("/status", UriKind.Relative)).Result.Contains("\"activeConnections\":3", StringComparison.Ordinal));
+            await Eventually.UntilAsync(() => http.GetStringAsync(new Uri("/status", UriKind.Relative)).Result.Contains("\"activeConnections\":3", StringComparison.Ordinal));
             using HttpResponseMessage response = await http.GetAsync(new Uri("/metrics", UriKind.Relative));
             Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
             Assert.Equal(MediaTypeHeaderValue.Parse("text/plain; version=0.0.4; charset=utf-8"), response.Content.Headers.ContentType);

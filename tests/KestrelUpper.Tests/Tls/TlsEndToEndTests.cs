@@ -61,6 +61,37 @@ public sealed class TlsEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task A_failed_handshake_is_counted_with_its_error_type()
+    {
+        _certificates.Write("first");
+        int tlsPort = SocketExtensions.FreeTcpPort();
+        await using ServiceProcess service = await ServiceProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["Upper__Tls__Port"] = tlsPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Upper__Tls__CertificatePath"] = _certificates.CertificatePath,
+            ["Upper__Tls__KeyPath"] = _certificates.KeyPath,
+        });
+        using (Socket garbage = await SocketExtensions.ConnectTcpAsync(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, tlsPort)))
+        {
+            await garbage.SendAllAsync("GET / HTTP/1.0\r\n\r\n"u8.ToArray());
+            Assert.Empty(await garbage.ReceiveToEndAsync());
+        }
+
+        using var http = new HttpClient { BaseAddress = new Uri($"http://{service.HttpEndPoint}/"), Timeout = TestTimeouts.Default };
+        string port = tlsPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string? failed = null;
+        await Eventually.UntilAsync(() =>
+        {
+            failed = http.GetStringAsync(new Uri("/metrics", UriKind.Relative)).Result.Split('\n').FirstOrDefault(l =>
+                l.StartsWith("kestrel_tls_handshake_duration_seconds_count{", StringComparison.Ordinal)
+                && l.Contains("error_type=", StringComparison.Ordinal)
+                && l.Contains($"server_port=\"{port}\"", StringComparison.Ordinal));
+            return failed is not null;
+        });
+        Assert.EndsWith(" 1", failed, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Openssl_s_client_talks_to_the_tls_port()
     {
         _certificates.Write("first");

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using KestrelUpper.Testing;
 using System.Diagnostics.Metrics;
 using KestrelUpper.Telemetry.Prometheus;
 using OpenTelemetry.Metrics;
@@ -11,7 +11,7 @@ public class PromtoolTests
     [Fact]
     public async Task Realistic_scrape_passes_promtool_check_metrics()
     {
-        string promtool = await KestrelUpper.Testing.ExternalTools.RequireAsync("promtool", "prometheus");
+        string promtool = await ExternalTools.RequireAsync("promtool", "prometheus");
 
         using var h = new MetricsHarness(b => b
             .ConfigureResource(r => r.AddAttributes([new("host.name", "box \"1\"\\prod\nrack")]))
@@ -52,23 +52,7 @@ public class PromtoolTests
     private static async Task<(int ExitCode, string Output)> RunPromtoolAsync(string promtool, string file)
     {
         // Equivalent of `promtool check metrics < file`.
-        var start = new ProcessStartInfo(promtool, ["check", "metrics"])
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException("promtool did not start");
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        await using (FileStream input = File.OpenRead(file))
-        {
-            await input.CopyToAsync(process.StandardInput.BaseStream);
-        }
-
-        process.StandardInput.Close();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout + await stderr);
+        ProcessResult result = await ProcessRunner.RunAsync(promtool, ["check", "metrics"], await File.ReadAllBytesAsync(file));
+        return (result.ExitCode, result.StdoutText + result.Stderr);
     }
 }
