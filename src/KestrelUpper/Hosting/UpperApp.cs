@@ -1,6 +1,6 @@
 using System.Net;
 using System.Security.Authentication;
-using System.Security.Cryptography.X509Certificates;
+using System.Net.Security;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using KestrelUpper.Health;
 using KestrelUpper.Proxy;
@@ -137,7 +137,7 @@ internal static class UpperApp
         if (options.Tls.Enabled)
         {
             // Loaded now, so a bad path or a key that does not match is a configuration error (exit 2), not a failed handshake later.
-            X509Certificate2 certificate = KestrelUpper.Tls.CertificateLoader.Load(options.Tls);
+            SslStreamCertificateContext certificate = KestrelUpper.Tls.CertificateLoader.LoadContext(options.Tls);
             services.AddSingleton(sp => ActivatorUtilities.CreateInstance<CertificateStore>(sp, certificate));
         }
     }
@@ -169,12 +169,16 @@ internal static class UpperApp
                 {
                     // The PROXY header precedes the TLS handshake.
                     listen.UseProxyProtocol();
-                    listen.UseHttps(new HttpsConnectionAdapterOptions
+                    listen.UseHttps(new TlsHandshakeCallbackOptions
                     {
-                        ServerCertificateSelector = (_, _) => certificates.Current,
-                        SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                        // A prebuilt context (leaf + intermediates) per handshake: no chain build, no network fetch.
+                        OnConnection = _ => ValueTask.FromResult(new SslServerAuthenticationOptions
+                        {
+                            ServerCertificateContext = certificates.Current,
+                            EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                            ClientCertificateRequired = false,
+                        }),
                         HandshakeTimeout = options.Tls.HandshakeTimeout,
-                        ClientCertificateMode = ClientCertificateMode.NoCertificate,
                     });
                     listen.UseConnectionHandler<UppercaseConnectionHandler>();
                 });

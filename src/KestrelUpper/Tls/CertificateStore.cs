@@ -1,40 +1,42 @@
-using System.Security.Cryptography.X509Certificates;
+using System.Net.Security;
+using System.Security.Cryptography;
 using KestrelUpper.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace KestrelUpper.Tls;
 
 /// <summary>
-/// The certificate new TLS connections get. cert-manager and kubelet rotate the mounted files in place, so
-/// on a handshake, at most once per <c>ReloadCheckInterval</c>, the files' timestamps are compared and a
-/// changed pair is loaded; a half-written or bad pair keeps the current certificate and logs a warning.
-/// Established connections keep the certificate they were made with.
+/// The certificate context new TLS connections get. cert-manager and kubelet rotate a mounted secret by
+/// swapping a symlinked directory, which leaves the files' own timestamps unchanged, so on a handshake, at
+/// most once per <c>ReloadCheckInterval</c>, the files' contents are hashed and a changed pair is loaded;
+/// a half-written or bad pair keeps the current certificate and logs a warning. Established connections keep
+/// the certificate they were made with.
 /// </summary>
-internal sealed class CertificateStore : IDisposable
+internal sealed class CertificateStore
 {
     private readonly TlsOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<CertificateStore> _logger;
     private readonly long _checkIntervalTicks;
     private readonly Lock _lock = new();
-    private X509Certificate2 _current;
-    private (DateTime Certificate, DateTime Key) _loadedStamp;
+    private SslStreamCertificateContext _current;
+    private byte[] _loadedHash;
     private long _nextCheck;
 
-    public CertificateStore(X509Certificate2 initial, IOptions<UpperOptions> options, TimeProvider time, ILogger<CertificateStore> logger)
+    public CertificateStore(SslStreamCertificateContext initial, IOptions<UpperOptions> options, TimeProvider time, ILogger<CertificateStore> logger)
     {
         _options = options.Value.Tls;
         _time = time;
         _logger = logger;
         _current = initial;
-        _loadedStamp = Stamp();
+        _loadedHash = Hash();
         _checkIntervalTicks = (long)(_options.ReloadCheckInterval.TotalSeconds * time.TimestampFrequency);
         _nextCheck = time.GetTimestamp() + _checkIntervalTicks;
-        TlsLog.CertificateLoaded(logger, initial.Subject, initial.Thumbprint, initial.NotAfter);
+        Log(initial);
     }
 
-    /// <summary>The certificate to serve now, reloaded first if its files changed.</summary>
-    public X509Certificate2 Current
+    /// <summary>The certificate context to serve now, reloaded first if the files changed.</summary>
+    public SslStreamCertificateContext Current
     {
         get
         {
@@ -48,8 +50,6 @@ internal sealed class CertificateStore : IDisposable
         }
     }
 
-    public void Dispose() => _current.Dispose();
-
     private void ReloadIfChanged(long now)
     {
         lock (_lock)
@@ -60,20 +60,30 @@ internal sealed class CertificateStore : IDisposable
             }
 
             _nextCheck = now + _checkIntervalTicks;
-            (DateTime, DateTime) stamp = Stamp();
-            if (stamp == _loadedStamp)
+            byte[] hash;
+            try
+            {
+                hash = Hash();
+            }
+            catch (IOException ex)
+            {
+                TlsLog.CertificateReloadFailed(_logger, ex.Message);
+                return;
+            }
+
+            if (hash.AsSpan().SequenceEqual(_loadedHash))
             {
                 return;
             }
 
             try
             {
-                X509Certificate2 fresh = CertificateLoader.Load(_options);
-                _loadedStamp = stamp;
+                SslStreamCertificateContext fresh = CertificateLoader.LoadContext(_options);
+                _loadedHash = hash;
 
-                // The old certificate may still be in use by a handshake in flight; let the GC finalize it.
+                // The previous context may still be in use by a handshake in flight; the GC finalizes it.
                 Volatile.Write(ref _current, fresh);
-                TlsLog.CertificateLoaded(_logger, fresh.Subject, fresh.Thumbprint, fresh.NotAfter);
+                Log(fresh);
             }
             catch (ConfigurationErrorException ex)
             {
@@ -82,10 +92,19 @@ internal sealed class CertificateStore : IDisposable
         }
     }
 
-    private (DateTime Certificate, DateTime Key) Stamp() => (
-        LastWrite(_options.CertificatePath),
-        LastWrite(_options.KeyPath));
+    /// <summary>SHA-256 over both files' bytes (read through any symlinks): a few KiB every few seconds at most.</summary>
+    private byte[] Hash()
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(File.ReadAllBytes(_options.CertificatePath!));
+        if (!string.IsNullOrEmpty(_options.KeyPath))
+        {
+            hash.AppendData(File.ReadAllBytes(_options.KeyPath));
+        }
 
-    private static DateTime LastWrite(string? path) =>
-        string.IsNullOrEmpty(path) ? default : File.GetLastWriteTimeUtc(path);
+        return hash.GetHashAndReset();
+    }
+
+    private void Log(SslStreamCertificateContext context) =>
+        TlsLog.CertificateLoaded(_logger, context.TargetCertificate.Subject, context.TargetCertificate.Thumbprint, context.TargetCertificate.NotAfter, context.IntermediateCertificates.Count);
 }

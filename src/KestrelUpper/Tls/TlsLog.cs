@@ -5,8 +5,8 @@ namespace KestrelUpper.Tls;
 internal static partial class TlsLog
 {
     [LoggerMessage(EventId = 400, EventName = "TlsCertificateLoaded", Level = LogLevel.Information,
-        Message = "TLS certificate {Subject} ({Thumbprint}), valid until {NotAfter:u}")]
-    public static partial void CertificateLoaded(ILogger logger, string subject, string thumbprint, DateTime notAfter);
+        Message = "TLS certificate {Subject} ({Thumbprint}), valid until {NotAfter:u}, with {Intermediates} intermediate certificates")]
+    public static partial void CertificateLoaded(ILogger logger, string subject, string thumbprint, DateTime notAfter, int intermediates);
 
     [LoggerMessage(EventId = 401, EventName = "TlsCertificateReloadFailed", Level = LogLevel.Warning,
         Message = "TLS certificate files changed but could not be loaded; serving the previous certificate: {Error}")]

@@ -47,6 +47,39 @@ public sealed class TlsEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task A_kubernetes_style_symlink_swap_is_picked_up()
+    {
+        using var mounted = new TestCertificates(kubernetesLayout: true);
+        var clock = new ManualTimeProvider();
+        string first = mounted.Write("first");
+        var settings = new Dictionary<string, string?>
+        {
+            ["Upper:Tls:Port"] = SocketExtensions.FreeTcpPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Upper:Tls:CertificatePath"] = mounted.CertificatePath,
+            ["Upper:Tls:KeyPath"] = mounted.KeyPath,
+        };
+        await using UpperHost host = await UpperHost.StartAsync(settings, services => services.AddSingletonTimeProvider(clock));
+        Assert.Equal(first, (await ExchangeAsync(host, "a")).Thumbprint);
+
+        string second = mounted.Write("second");
+        clock.Advance(TimeSpan.FromSeconds(6));
+        Assert.Equal(second, (await ExchangeAsync(host, "b")).Thumbprint);
+    }
+
+    [Fact]
+    public void Intermediates_in_the_certificate_file_are_served_with_the_leaf()
+    {
+        _certificates.WriteWithIntermediate("chained");
+        var options = new UpperOptions();
+        options.Tls.Port = 12443;
+        options.Tls.CertificatePath = _certificates.CertificatePath;
+        options.Tls.KeyPath = _certificates.KeyPath;
+        var context = KestrelUpper.Tls.CertificateLoader.LoadContext(options.Tls);
+        Assert.Equal("CN=chained", context.TargetCertificate.Subject);
+        Assert.Equal("CN=chained intermediate", Assert.Single(context.IntermediateCertificates).Subject);
+    }
+
+    [Fact]
     public async Task A_failed_handshake_does_not_disturb_the_service()
     {
         _certificates.Write("first");
@@ -129,7 +162,7 @@ public sealed class TlsEndToEndTests : IDisposable
         var options = new UpperOptions();
         options.Tls.Port = 12443;
         options.Tls.CertificatePath = Path.Combine(_certificates.Folder, "missing.crt");
-        var ex = Assert.Throws<ConfigurationErrorException>(() => KestrelUpper.Tls.CertificateLoader.Load(options.Tls));
+        var ex = Assert.Throws<ConfigurationErrorException>(() => KestrelUpper.Tls.CertificateLoader.LoadContext(options.Tls));
         Assert.Contains("does not exist", ex.Message, StringComparison.Ordinal);
     }
 
