@@ -160,14 +160,15 @@ internal static class UpperApp
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            holder.Tcp = Listen(kestrel, address, options.Tcp.Port, listen => listen.UseProxyProtocol().UseConnectionHandler<UppercaseConnectionHandler>());
+            holder.Tcp = Listen(kestrel, address, options.Tcp.Port, listen => listen.UseConnectionLimit().UseProxyProtocol().UseConnectionHandler<UppercaseConnectionHandler>());
             holder.Http = Listen(kestrel, address, options.Http.Port, listen => listen.Protocols = HttpProtocols.Http1);
             if (options.Tls.Enabled)
             {
                 CertificateStore certificates = kestrel.ApplicationServices.GetRequiredService<CertificateStore>();
                 holder.Tls = Listen(kestrel, address, options.Tls.Port, listen =>
                 {
-                    // The PROXY header precedes the TLS handshake.
+                    // The cap first, then the PROXY header, which precedes the TLS handshake.
+                    listen.UseConnectionLimit();
                     listen.UseProxyProtocol();
                     listen.UseHttps(new TlsHandshakeCallbackOptions
                     {

@@ -9,6 +9,9 @@ internal sealed class UpperOptionsValidator : IValidateOptions<UpperOptions>
 {
     private const int MaxPort = 65_535;
 
+    // Timers take at most uint.MaxValue - 1 milliseconds (about 49.7 days); a day is plenty for any timeout here.
+    private static readonly TimeSpan MaxTimeout = TimeSpan.FromDays(1);
+
     public ValidateOptionsResult Validate(string? name, UpperOptions options)
     {
         var errors = new List<string>();
@@ -50,9 +53,9 @@ internal sealed class UpperOptionsValidator : IValidateOptions<UpperOptions>
             }
 
             CheckNonNegative(errors, "Upper:Tls:ReloadCheckInterval", options.Tls.ReloadCheckInterval);
-            if (options.Tls.HandshakeTimeout <= TimeSpan.Zero)
+            if (options.Tls.HandshakeTimeout <= TimeSpan.Zero || options.Tls.HandshakeTimeout > MaxTimeout)
             {
-                errors.Add($"Upper:Tls:HandshakeTimeout must be positive (got {options.Tls.HandshakeTimeout}).");
+                errors.Add($"Upper:Tls:HandshakeTimeout must be positive and at most {MaxTimeout} (got {options.Tls.HandshakeTimeout}).");
             }
         }
 
@@ -121,6 +124,10 @@ internal sealed class UpperOptionsValidator : IValidateOptions<UpperOptions>
         if (value < TimeSpan.Zero)
         {
             errors.Add($"{key} must not be negative (got {value}).");
+        }
+        else if (value > MaxTimeout)
+        {
+            errors.Add($"{key} must be at most {MaxTimeout} (got {value}).");
         }
     }
 }

@@ -1,14 +1,14 @@
 using System.Net;
 using KestrelUpper.Hosting;
-using KestrelUpper.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace KestrelUpper.Tcp;
 
 /// <summary>
-/// Admission control for TCP connections: at most <c>Upper:Tcp:MaxConnections</c> open, and at most
-/// <c>Upper:Tcp:MaxConnectionsPerIp</c> from one address. Taken once per connection, never per message,
-/// so a plain lock is cheap enough and keeps the two counts consistent.
+/// Admission control for TCP connections, in two steps. The global cap (<c>Upper:Tcp:MaxConnections</c>) is
+/// taken as the socket is accepted, before any TLS handshake or PROXY header, so connections still in those
+/// phases count too. The per-address cap (<c>Upper:Tcp:MaxConnectionsPerIp</c>) is taken once the client's
+/// address is known (after a PROXY header). Both are per connection, never per message.
 /// </summary>
 internal sealed class TcpConnectionLimiter(IOptions<UpperOptions> options)
 {
@@ -18,39 +18,49 @@ internal sealed class TcpConnectionLimiter(IOptions<UpperOptions> options)
     private readonly Dictionary<IPAddress, int> _perIp = [];
     private int _open;
 
-    /// <summary>Admits a connection from <paramref name="address"/>, or says which limit refuses it.</summary>
-    public TcpRejectReason? TryAdmit(IPAddress? address)
+    /// <summary>Takes a slot under the global cap; false when the service is full.</summary>
+    public bool TryAdmitConnection()
     {
-        lock (_lock)
+        while (true)
         {
-            if (_open >= _maxConnections)
+            int open = Volatile.Read(ref _open);
+            if (open >= _maxConnections)
             {
-                return TcpRejectReason.MaxConnections;
+                return false;
             }
 
-            if (address is not null)
+            if (Interlocked.CompareExchange(ref _open, open + 1, open) == open)
             {
-                _perIp.TryGetValue(address, out int fromAddress);
-                if (fromAddress >= _maxPerIp)
-                {
-                    return TcpRejectReason.MaxConnectionsPerIp;
-                }
-
-                _perIp[address] = fromAddress + 1;
+                return true;
             }
-
-            _open++;
-            return null;
         }
     }
 
-    /// <summary>Returns the slot taken by an admitted connection.</summary>
-    public void Release(IPAddress? address)
+    /// <summary>Returns a slot taken by <see cref="TryAdmitConnection"/>.</summary>
+    public void ReleaseConnection() => Interlocked.Decrement(ref _open);
+
+    /// <summary>Takes a slot for <paramref name="address"/>; false when that address is at its cap.</summary>
+    public bool TryAdmitAddress(IPAddress address)
     {
         lock (_lock)
         {
-            _open--;
-            if (address is not null && _perIp.TryGetValue(address, out int fromAddress))
+            _perIp.TryGetValue(address, out int fromAddress);
+            if (fromAddress >= _maxPerIp)
+            {
+                return false;
+            }
+
+            _perIp[address] = fromAddress + 1;
+            return true;
+        }
+    }
+
+    /// <summary>Returns a slot taken by <see cref="TryAdmitAddress"/>.</summary>
+    public void ReleaseAddress(IPAddress address)
+    {
+        lock (_lock)
+        {
+            if (_perIp.TryGetValue(address, out int fromAddress))
             {
                 if (fromAddress <= 1)
                 {

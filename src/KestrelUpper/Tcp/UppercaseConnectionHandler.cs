@@ -24,12 +24,13 @@ internal sealed class UppercaseConnectionHandler(
 
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
+        // The global cap was taken by the listener's first middleware; the per-address cap needs the client's
+        // address, which a PROXY header may only just have supplied. Refused before a byte of payload is read.
         IPAddress? address = ClientAddress.Of(connection.RemoteEndPoint);
-        if (limiter.TryAdmit(address) is { } rejected)
+        if (address is not null && !limiter.TryAdmitAddress(address))
         {
-            // Closed before a byte is read: the cheapest answer to a flood.
-            counters.TcpConnectionRejected(rejected);
-            TcpLog.ConnectionRejected(logger, connection.ConnectionId, connection.RemoteEndPoint, TelemetryNames.ToAttributeValue(rejected));
+            counters.TcpConnectionRejected(TcpRejectReason.MaxConnectionsPerIp);
+            TcpLog.ConnectionRejected(logger, connection.ConnectionId, connection.RemoteEndPoint, TelemetryNames.ToAttributeValue(TcpRejectReason.MaxConnectionsPerIp));
             return;
         }
 
@@ -41,7 +42,10 @@ internal sealed class UppercaseConnectionHandler(
         finally
         {
             counters.TcpConnectionClosed();
-            limiter.Release(address);
+            if (address is not null)
+            {
+                limiter.ReleaseAddress(address);
+            }
         }
     }
 

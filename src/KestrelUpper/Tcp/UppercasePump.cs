@@ -18,9 +18,19 @@ internal static class UppercasePump
     public static async Task<PumpOutcome> RunAsync(PipeReader input, PipeWriter output, Uppercaser uppercaser, TcpConnectionStats stats)
     {
         var state = default(Utf8UpperState);
+
+        // Connection middleware (the PROXY protocol detector) may have examined bytes it then left unconsumed;
+        // ReadAsync would wait for more data before returning them, TryRead hands them over at once.
+        bool first = true;
         while (true)
         {
-            ReadResult read = await input.ReadAsync().ConfigureAwait(false);
+            ReadResult read;
+            if (!first || !input.TryRead(out read))
+            {
+                read = await input.ReadAsync().ConfigureAwait(false);
+            }
+
+            first = false;
             ReadOnlySequence<byte> buffer = read.Buffer;
             long received = buffer.Length; // read before AdvanceTo: the segments go back to the pool there
 

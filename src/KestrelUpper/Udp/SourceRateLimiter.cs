@@ -36,8 +36,8 @@ internal sealed class SourceRateLimiter
     /// <summary>Slots in the table: the most sources tracked at once.</summary>
     public int Capacity => _slots.Length;
 
-    /// <summary>Takes one token from <paramref name="address"/>'s bucket; false when the source is over its rate.</summary>
-    public bool TryAcquire(UInt128 address)
+    /// <summary>Takes <paramref name="tokens"/> from <paramref name="address"/>'s bucket; false (and nothing taken) when the source is over its rate.</summary>
+    public bool TryAcquire(UInt128 address, int tokens = 1)
     {
         if (!_enabled)
         {
@@ -49,15 +49,15 @@ internal sealed class SourceRateLimiter
         lock (_lock)
         {
             ref Slot slot = ref Find(first, address, now);
-            double tokens = Math.Min(_burst, slot.Tokens + ((now - slot.LastSeen) * _ratePerTick));
+            double available = Math.Min(_burst, slot.Tokens + ((now - slot.LastSeen) * _ratePerTick));
             slot.LastSeen = now;
-            if (tokens < 1)
+            if (available < tokens)
             {
-                slot.Tokens = tokens;
+                slot.Tokens = available;
                 return false;
             }
 
-            slot.Tokens = tokens - 1;
+            slot.Tokens = available - tokens;
             return true;
         }
     }

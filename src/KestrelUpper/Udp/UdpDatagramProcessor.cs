@@ -34,6 +34,12 @@ internal sealed class UdpDatagramProcessor
 
     public int MaxReplyBytes { get; }
 
+    /// <summary>
+    /// Never answers datagrams from <paramref name="port"/>: the service's own UDP port, so that a spoofed datagram
+    /// cannot start an endless exchange between two instances.
+    /// </summary>
+    public void BlockSourcePort(int port) => _blockedPorts[port] = true;
+
     /// <summary>A reply buffer this long lets <see cref="Process"/> tell every too-large reply from a good one.</summary>
     public int ReplyBufferLength => MaxReplyBytes + Uppercaser.MinimumDestinationLength;
 
@@ -63,6 +69,13 @@ internal sealed class UdpDatagramProcessor
         if (status != OperationStatus.Done || written > MaxReplyBytes)
         {
             return Drop(UdpDropReason.ReplyTooLarge);
+        }
+
+        // Never an amplifier: a reply longer than its request (Unicode expansion, up to 3x) costs one more token
+        // per extra request-length, so a source's budget bounds the bytes it gets back, not just the datagrams.
+        if (written > request.Length && !_rateLimiter.TryAcquire(source.Address, (written - 1) / request.Length))
+        {
+            return Drop(UdpDropReason.RateLimited);
         }
 
         replyLength = written;

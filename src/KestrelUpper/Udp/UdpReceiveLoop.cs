@@ -12,6 +12,7 @@ internal sealed class UdpReceiveLoop(Socket socket, UdpDatagramProcessor process
 {
     // Larger than any UDP payload (65507 over IPv4, 65527 over IPv6), so nothing is ever truncated.
     private const int ReceiveBufferLength = 64 * 1024;
+    private static readonly TimeSpan ErrorBackoff = TimeSpan.FromMilliseconds(10);
 
     private readonly byte[] _request = GC.AllocateUninitializedArray<byte>(ReceiveBufferLength, pinned: true);
     private readonly byte[] _reply = GC.AllocateUninitializedArray<byte>(processor.ReplyBufferLength, pinned: true);
@@ -39,10 +40,17 @@ internal sealed class UdpReceiveLoop(Socket socket, UdpDatagramProcessor process
             {
                 return;
             }
-            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            catch (SocketException ex)
             {
-                UdpLog.LoopError(logger, ex);
-                return;
+                // Anything else the kernel reports (ENOBUFS, ENOMEM, ...) is transient for a datagram socket:
+                // log it (throttled), breathe, keep serving. Only stopping ends the loop.
+                if (throttle.TryEnter(out _))
+                {
+                    UdpLog.LoopError(logger, ex);
+                }
+
+                await Task.Delay(ErrorBackoff, CancellationToken.None).ConfigureAwait(false);
+                continue;
             }
 
             // The datagram in hand is answered even when stopping has begun: nothing read is left unanswered.
@@ -89,7 +97,10 @@ internal sealed class UdpReceiveLoop(Socket socket, UdpDatagramProcessor process
         catch (SocketException ex)
         {
             counters.UdpDrop(UdpDropReason.SendFailed);
-            UdpLog.SendFailed(logger, source.ToIPAddress(), ex.SocketErrorCode.ToString());
+            if (logger.IsEnabled(LogLevel.Debug) && throttle.TryEnter(out _))
+            {
+                UdpLog.SendFailed(logger, source.ToIPAddress(), ex.SocketErrorCode.ToString());
+            }
         }
         catch (ObjectDisposedException)
         {

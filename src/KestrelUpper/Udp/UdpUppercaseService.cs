@@ -29,6 +29,7 @@ internal sealed class UdpUppercaseService(
         UpperOptions o = options.Value;
         _socket = UdpSocketFactory.Bind(IPAddress.Parse(o.Address), o.Udp.Port);
         endpoints.Udp = (IPEndPoint)_socket.LocalEndPoint!;
+        processor.BlockSourcePort(endpoints.Udp.Port);
         readiness.UdpListening();
         return base.StartAsync(cancellationToken);
     }

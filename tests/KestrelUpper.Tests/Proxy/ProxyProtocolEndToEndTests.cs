@@ -228,7 +228,7 @@ public sealed class ProxyProtocolEndToEndTests
     }
 
     [Fact]
-    public async Task Optional_header_timeout_hands_an_undecided_prefix_to_the_handler_without_losing_it()
+    public async Task Optional_header_timeout_hands_an_undecided_prefix_to_the_handler_which_answers_it_at_once()
     {
         var clock = new ManualTimeProvider();
         await using UpperHost host = await UpperHost.StartAsync(Settings("Optional", "127.0.0.1/32", ("Upper:Tcp:ProxyHeaderTimeout", "00:00:02")), services => services.AddSingletonTimeProvider(clock));
@@ -239,8 +239,10 @@ public sealed class ProxyProtocolEndToEndTests
         clock.Advance(TimeSpan.FromSeconds(2));
         await Eventually.UntilAsync(() => host.Counters.TcpActiveConnections == 1); // the handler has it
 
-        await client.SendAllAsync(Ascii("TEST"));
-        Assert.Equal("PROTEST", await ReceiveText(client, 7));
+        // The undecided prefix is answered at once, without waiting for the client's next bytes.
+        Assert.Equal("PRO", await ReceiveText(client, 3));
+        await client.SendAllAsync(Ascii("test"));
+        Assert.Equal("TEST", await ReceiveText(client, 4));
         Assert.Equal(0, host.Counters.ProxyRejectedTotal);
     }
 

@@ -45,6 +45,36 @@ public sealed class TcpLimitsTests
     }
 
     [Fact]
+    public async Task Connections_still_in_the_tls_handshake_count_against_the_global_cap()
+    {
+        using var certificates = new TestCertificates();
+        certificates.Write("cap");
+        int tlsPort = SocketExtensions.FreeTcpPort();
+        await using UpperHost host = await UpperHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Upper:Tcp:MaxConnections"] = "2",
+            ["Upper:Tls:Port"] = tlsPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Upper:Tls:CertificatePath"] = certificates.CertificatePath,
+            ["Upper:Tls:KeyPath"] = certificates.KeyPath,
+        });
+
+        // Two clients that connect to the TLS port and never start the handshake hold both slots.
+        using Socket first = await SocketExtensions.ConnectTcpAsync(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, tlsPort));
+        using Socket second = await SocketExtensions.ConnectTcpAsync(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, tlsPort));
+        using Socket third = await SocketExtensions.ConnectTcpAsync(host.TcpEndPoint);
+        Assert.False(await TryExchange(third));
+        Assert.Equal(1, host.Counters.TcpRejected(TcpRejectReason.MaxConnections));
+
+        first.Dispose();
+        second.Dispose();
+        await Eventually.UntilAsync(() =>
+        {
+            using Socket probe = SocketExtensions.ConnectTcpAsync(host.TcpEndPoint).GetAwaiter().GetResult();
+            return TryExchange(probe).GetAwaiter().GetResult();
+        });
+    }
+
+    [Fact]
     public async Task An_idle_connection_is_closed_after_the_timeout_and_activity_postpones_it()
     {
         var clock = new ManualTimeProvider();
