@@ -63,7 +63,7 @@ internal sealed class UppercaseConnectionHandler(
         string outcome;
         try
         {
-            outcome = (await UppercasePump.RunAsync(connection.Transport.Input, connection.Transport.Output, uppercaser, stats).ConfigureAwait(false)).ToString();
+            outcome = (await UppercasePump.RunAsync(connection.Transport.Input, connection.Transport.Output, uppercaser, stats, closer).ConfigureAwait(false)).ToString();
         }
         catch (Exception ex) when (IsConnectionLoss(ex))
         {

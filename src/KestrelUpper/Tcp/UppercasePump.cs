@@ -15,19 +15,22 @@ internal static class UppercasePump
     private const int MaxSpanHint = 4096;
 
     /// <summary>Runs until the client finishes sending, the output closes, or a read is cancelled (idle, drain).</summary>
-    public static async Task<PumpOutcome> RunAsync(PipeReader input, PipeWriter output, Uppercaser uppercaser, TcpConnectionStats stats)
+    public static async Task<PumpOutcome> RunAsync(PipeReader input, PipeWriter output, Uppercaser uppercaser, TcpConnectionStats stats, ServerClose? close = null)
     {
         var state = default(Utf8UpperState);
 
-        // Connection middleware (the PROXY protocol detector) may have examined bytes it then left unconsumed;
-        // ReadAsync would wait for more data before returning them, TryRead hands them over at once.
+        // Connection middleware (the PROXY protocol detector) may have examined bytes it then left unconsumed, and
+        // a pipe's ReadAsync waits for *new* data past what was examined. A cancelled read returns whatever is
+        // buffered at once, so the first read is cancelled on purpose and its IsCanceled ignored, unless the server
+        // really is closing by then.
+        input.CancelPendingRead();
         bool first = true;
         while (true)
         {
-            ReadResult read;
-            if (!first || !input.TryRead(out read))
+            ReadResult read = await input.ReadAsync().ConfigureAwait(false);
+            if (first && read.IsCanceled && close?.Reason is null)
             {
-                read = await input.ReadAsync().ConfigureAwait(false);
+                read = new ReadResult(read.Buffer, isCanceled: false, read.IsCompleted);
             }
 
             first = false;
