@@ -12,6 +12,8 @@ namespace KestrelUpper.Udp;
 internal sealed class SourceRateLimiter
 {
     private const int Ways = 2;
+    private static readonly UInt128 IPv4MappedPrefixHigh = 0xFFFF;
+    private static readonly UInt128 IPv6PrefixMask = UInt128.MaxValue << 64;
 
     private readonly TimeProvider _time;
     private readonly double _ratePerTick;
@@ -44,6 +46,7 @@ internal sealed class SourceRateLimiter
             return true;
         }
 
+        address = BucketOf(address);
         long now = _time.GetTimestamp();
         int first = (HashCode.Combine(address) & _setMask) * Ways;
         lock (_lock)
@@ -61,6 +64,13 @@ internal sealed class SourceRateLimiter
             return true;
         }
     }
+
+    /// <summary>
+    /// The bucket a source belongs to: an IPv4 address on its own, an IPv6 address by its /64 — one host is
+    /// routinely handed a whole /64 and could otherwise rotate through fresh buckets (and churn the table).
+    /// </summary>
+    internal static UInt128 BucketOf(UInt128 address) =>
+        (address >> 32) == IPv4MappedPrefixHigh ? address : address & IPv6PrefixMask;
 
     private ref Slot Find(int first, UInt128 address, long now)
     {

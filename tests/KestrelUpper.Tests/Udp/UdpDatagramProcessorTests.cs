@@ -58,6 +58,25 @@ public sealed class UdpDatagramProcessorTests
     }
 
     [Fact]
+    public void Ipv6_sources_share_a_bucket_per_64_prefix_and_ipv4_sources_have_their_own()
+    {
+        UdpDatagramProcessor processor = Create(rate: 1, burst: 1);
+        byte[] reply = new byte[processor.ReplyBufferLength];
+        Assert.Null(processor.Process("x"u8, From6("2001:db8:1:2::1", 40000), reply, out _));
+        Assert.Equal(UdpDropReason.RateLimited, processor.Process("x"u8, From6("2001:db8:1:2:ffff::9", 40000), reply, out _));
+        Assert.Null(processor.Process("x"u8, From6("2001:db8:1:3::1", 40000), reply, out _));
+        Assert.Null(processor.Process("x"u8, From("203.0.113.1", 40000), reply, out _));
+        Assert.Null(processor.Process("x"u8, From("203.0.113.2", 40000), reply, out _));
+    }
+
+    private static SourceKey From6(string ip, int port)
+    {
+        var address = new SocketAddress(AddressFamily.InterNetworkV6);
+        new IPEndPoint(IPAddress.Parse(ip), port).Serialize().Buffer.Span.CopyTo(address.Buffer.Span);
+        return SourceKey.From(address);
+    }
+
+    [Fact]
     public void Rate_limited_and_too_large_drops_are_counted_by_reason()
     {
         UdpDatagramProcessor processor = Create(rate: 1, burst: 1);
