@@ -20,8 +20,7 @@ internal static class ConnectionLimitListenOptionsExtensions
         {
             if (!limiter.TryAdmitConnection())
             {
-                counters.TcpConnectionRejected(TcpRejectReason.MaxConnections);
-                TcpLog.ConnectionRejected(logger, connection.ConnectionId, connection.RemoteEndPoint, TelemetryNames.ToAttributeValue(TcpRejectReason.MaxConnections));
+                TcpRejection.Record(counters, logger, connection, TcpRejectReason.MaxConnections);
                 return;
             }
 

@@ -18,6 +18,9 @@ internal sealed class TcpConnectionLimiter(IOptions<UpperOptions> options)
     private readonly Dictionary<IPAddress, int> _perIp = [];
     private int _open;
 
+    /// <summary>Slots taken under the global cap, including connections still in a handshake.</summary>
+    public int OpenConnections => Volatile.Read(ref _open);
+
     /// <summary>Takes a slot under the global cap; false when the service is full.</summary>
     public bool TryAdmitConnection()
     {

@@ -29,8 +29,7 @@ internal sealed class UppercaseConnectionHandler(
         IPAddress? address = ClientAddress.Of(connection.RemoteEndPoint);
         if (address is not null && !limiter.TryAdmitAddress(address))
         {
-            counters.TcpConnectionRejected(TcpRejectReason.MaxConnectionsPerIp);
-            TcpLog.ConnectionRejected(logger, connection.ConnectionId, connection.RemoteEndPoint, TelemetryNames.ToAttributeValue(TcpRejectReason.MaxConnectionsPerIp));
+            TcpRejection.Record(counters, logger, connection, TcpRejectReason.MaxConnectionsPerIp);
             return;
         }
 

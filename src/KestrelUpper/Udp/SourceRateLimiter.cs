@@ -35,9 +35,6 @@ internal sealed class SourceRateLimiter
         _slots = new Slot[sets * Ways];
     }
 
-    /// <summary>Slots in the table: the most sources tracked at once.</summary>
-    public int Capacity => _slots.Length;
-
     /// <summary>Takes <paramref name="tokens"/> from <paramref name="address"/>'s bucket; false (and nothing taken) when the source is over its rate.</summary>
     public bool TryAcquire(UInt128 address, int tokens = 1)
     {

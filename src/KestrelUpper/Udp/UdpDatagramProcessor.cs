@@ -1,4 +1,3 @@
-using System.Buffers;
 using KestrelUpper.Hosting;
 using KestrelUpper.Telemetry;
 using KestrelUpper.Text;
@@ -59,14 +58,13 @@ internal sealed class UdpDatagramProcessor
             return Drop(UdpDropReason.RateLimited);
         }
 
-        var state = default(Utf8UpperState);
-        OperationStatus status = _uppercaser.Transform(request, reply, ref state, isFinalBlock: true, out _, out int written);
-        if (state.InvalidBytes > 0)
+        bool fits = _uppercaser.TryTransformComplete(request, reply, out int written, out int invalidBytes);
+        if (invalidBytes > 0)
         {
-            _counters.UdpInvalid(state.InvalidBytes);
+            _counters.UdpInvalid(invalidBytes);
         }
 
-        if (status != OperationStatus.Done || written > MaxReplyBytes)
+        if (!fits || written > MaxReplyBytes)
         {
             return Drop(UdpDropReason.ReplyTooLarge);
         }

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 using KestrelUpper.Telemetry;
+using KestrelUpper.Tcp;
 using KestrelUpper.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -61,6 +62,8 @@ public sealed class TcpLimitsTests
         // Two clients that connect to the TLS port and never start the handshake hold both slots.
         using Socket first = await SocketExtensions.ConnectTcpAsync(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, tlsPort));
         using Socket second = await SocketExtensions.ConnectTcpAsync(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, tlsPort));
+        var limiter = host.Services.GetRequiredService<TcpConnectionLimiter>();
+        await Eventually.UntilAsync(() => limiter.OpenConnections == 2); // both accepted and counted by the server
         using Socket third = await SocketExtensions.ConnectTcpAsync(host.TcpEndPoint);
         Assert.False(await TryExchange(third));
         Assert.Equal(1, host.Counters.TcpRejected(TcpRejectReason.MaxConnections));
