@@ -10,8 +10,8 @@ internal static partial class HostingLog
     public static partial void Listening(ILogger logger, string protocol, IPEndPoint? endPoint);
 
     [LoggerMessage(EventId = 2, EventName = "Started", Level = LogLevel.Information,
-        Message = "KestrelUpper {Version} ready: TCP {TcpEndPoint}, UDP {UdpEndPoint}, HTTP {HttpEndPoint}, casing {Casing}")]
-    public static partial void Started(ILogger logger, string version, IPEndPoint? tcpEndPoint, IPEndPoint? udpEndPoint, IPEndPoint? httpEndPoint, string casing);
+        Message = "KestrelUpper {Version} ready: TCP {TcpEndPoint} ({TcpTransport} transport), UDP {UdpEndPoint}, HTTP {HttpEndPoint}, casing {Casing}")]
+    public static partial void Started(ILogger logger, string version, IPEndPoint? tcpEndPoint, TcpTransport tcpTransport, IPEndPoint? udpEndPoint, IPEndPoint? httpEndPoint, string casing);
 
     [LoggerMessage(EventId = 3, EventName = "Draining", Level = LogLevel.Information,
         Message = "Shutdown requested: draining for at most {Timeout}")]

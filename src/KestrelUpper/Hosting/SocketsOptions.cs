@@ -3,6 +3,15 @@ namespace KestrelUpper.Hosting;
 /// <summary><c>Upper:Sockets</c>: how socket completions are scheduled.</summary>
 internal sealed class SocketsOptions
 {
+    /// <summary>What carries the plain TCP port's bytes; see <see cref="Hosting.TcpTransport"/>. Defaults to Direct.</summary>
+    public TcpTransport Transport { get; set; } = TcpTransport.Direct;
+
+    /// <summary>
+    /// Receive buffer of the direct transport, taken from the shared pool only while a connection has data to
+    /// read (an idle connection holds none). Larger buffers mean fewer system calls for streaming clients.
+    /// </summary>
+    public int ReceiveBufferBytes { get; set; } = 64 * 1024;
+
     /// <summary>
     /// Run socket completions inline on the socket engine's thread instead of hopping to the thread pool (the
     /// runtime's inline socket completions). Safe here because nothing on the TCP and UDP paths blocks; it

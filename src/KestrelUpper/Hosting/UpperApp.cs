@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Https;
 using KestrelUpper.Health;
 using KestrelUpper.Proxy;
 using KestrelUpper.Tcp;
+using KestrelUpper.Tcp.Transport;
 using KestrelUpper.Telemetry;
 using KestrelUpper.Telemetry.Prometheus;
 using OpenTelemetry.Logs;
@@ -157,10 +158,16 @@ internal static class UpperApp
             sockets.UnsafePreferInlineScheduling = options.Sockets.InlinePipeScheduling;
             sockets.WaitForDataBeforeAllocatingBuffer = options.Sockets.WaitForDataBeforeAllocatingBuffer;
         });
+        // After UseSockets: Kestrel asks the last registered transport first, and this one binds only DirectTcpEndPoint.
+        builder.Services.AddSingleton<IConnectionListenerFactory, DirectTransportFactory>();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            holder.Tcp = Listen(kestrel, address, options.Tcp.Port, listen => listen.UseConnectionLimit().UseProxyProtocol().UseConnectionHandler<UppercaseConnectionHandler>());
+            // The PROXY header is read through Kestrel's pipes, so a port that expects one keeps Kestrel's transport.
+            bool direct = options.Sockets.Transport == TcpTransport.Direct && options.Tcp.ProxyProtocol == ProxyProtocolMode.Off;
+            holder.Tcp = direct
+                ? ListenDirect(kestrel, address, options.Tcp.Port, listen => listen.UseConnectionLimit().UseConnectionHandler<UppercaseConnectionHandler>())
+                : Listen(kestrel, address, options.Tcp.Port, listen => listen.UseConnectionLimit().UseProxyProtocol().UseConnectionHandler<UppercaseConnectionHandler>());
             holder.Http = Listen(kestrel, address, options.Http.Port, listen => listen.Protocols = HttpProtocols.Http1);
             if (options.Tls.Enabled)
             {
@@ -185,6 +192,17 @@ internal static class UpperApp
                 });
             }
         });
+    }
+
+    private static ListenOptions ListenDirect(KestrelServerOptions kestrel, IPAddress address, int port, Action<ListenOptions> configure)
+    {
+        ListenOptions? captured = null;
+        kestrel.Listen(new DirectTcpEndPoint(address, port), listen =>
+        {
+            captured = listen;
+            configure(listen);
+        });
+        return captured!;
     }
 
     private static ListenOptions Listen(KestrelServerOptions kestrel, IPAddress address, int port, Action<ListenOptions> configure)
@@ -218,7 +236,8 @@ internal static class UpperApp
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             // Kestrel has bound by now; ListenOptions carry the real port when 0 was asked.
-            listeners.Tcp = bound.Tcp?.IPEndPoint;
+            listeners.Tcp = bound.Tcp?.IPEndPoint is { } tcp ? new IPEndPoint(tcp.Address, tcp.Port) : null;
+            listeners.TcpTransport = bound.Tcp?.EndPoint is DirectTcpEndPoint ? TcpTransport.Direct : TcpTransport.Kestrel;
             listeners.Http = bound.Http?.IPEndPoint;
             listeners.Tls = bound.Tls?.IPEndPoint;
             readiness.TcpListening();
@@ -230,7 +249,7 @@ internal static class UpperApp
                 HostingLog.Listening(logger, "tls", listeners.Tls);
             }
 
-            HostingLog.Started(logger, ServiceVersion.Value, listeners.Tcp, listeners.Udp, listeners.Http, options.Casing.ToString());
+            HostingLog.Started(logger, ServiceVersion.Value, listeners.Tcp, listeners.TcpTransport, listeners.Udp, listeners.Http, options.Casing.ToString());
         });
         app.Lifetime.ApplicationStopping.Register(() =>
         {

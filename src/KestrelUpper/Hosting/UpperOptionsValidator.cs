@@ -63,6 +63,12 @@ internal sealed class UpperOptionsValidator : IValidateOptions<UpperOptions>
         CheckRange(errors, "Upper:Tcp:MaxConnectionsPerIp", options.Tcp.MaxConnectionsPerIp, 1, int.MaxValue);
         CheckRange(errors, "Upper:Tcp:MaxBufferedReplyBytes", options.Tcp.MaxBufferedReplyBytes, 4096, 64 * 1024 * 1024);
         CheckRange(errors, "Upper:Tcp:MaxBufferedRequestBytes", options.Tcp.MaxBufferedRequestBytes, 4096, 64 * 1024 * 1024);
+        if (!Enum.IsDefined(options.Sockets.Transport))
+        {
+            errors.Add($"Upper:Sockets:Transport must be Direct or Kestrel (got '{options.Sockets.Transport}').");
+        }
+
+        CheckRange(errors, "Upper:Sockets:ReceiveBufferBytes", options.Sockets.ReceiveBufferBytes, 1024, 1024 * 1024);
         CheckNonNegative(errors, "Upper:Tcp:IdleTimeout", options.Tcp.IdleTimeout);
         CheckProxyProtocol(errors, options.Tcp);
 

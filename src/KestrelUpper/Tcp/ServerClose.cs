@@ -1,3 +1,4 @@
+using KestrelUpper.Tcp.Transport;
 using KestrelUpper.Telemetry;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
@@ -33,7 +34,14 @@ internal sealed class ServerClose(ConnectionContext connection, UpperCounters co
     {
         if (Claim(TcpCloseReason.Shutdown))
         {
-            connection.Transport.Input.CancelPendingRead();
+            if (connection is DirectTcpConnection direct)
+            {
+                direct.StopReading();
+            }
+            else
+            {
+                connection.Transport.Input.CancelPendingRead();
+            }
         }
     }
 

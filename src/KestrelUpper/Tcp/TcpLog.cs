@@ -24,4 +24,8 @@ internal static partial class TcpLog
     [LoggerMessage(EventId = 104, EventName = "TcpConnectionFailed", Level = LogLevel.Warning,
         Message = "TCP connection {ConnectionId} from {RemoteEndPoint} failed unexpectedly")]
     public static partial void ConnectionFailed(ILogger logger, string connectionId, EndPoint? remoteEndPoint, Exception exception);
+
+    [LoggerMessage(EventId = 105, EventName = "TcpAcceptFailed", Level = LogLevel.Debug,
+        Message = "TCP accept failed ({SocketError}); accepting the next connection")]
+    public static partial void AcceptFailed(ILogger logger, string socketError);
 }

@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Sockets;
 using KestrelUpper.Hosting;
+using KestrelUpper.Tcp.Transport;
 using KestrelUpper.Telemetry;
 using KestrelUpper.Text;
 using Microsoft.AspNetCore.Connections;
@@ -21,6 +23,7 @@ internal sealed class UppercaseConnectionHandler(
     ILogger<UppercaseConnectionHandler> logger) : ConnectionHandler
 {
     private readonly TimeSpan _idleTimeout = options.Value.Tcp.IdleTimeout;
+    private readonly int _receiveBufferBytes = options.Value.Sockets.ReceiveBufferBytes;
 
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
@@ -62,7 +65,10 @@ internal sealed class UppercaseConnectionHandler(
         string outcome;
         try
         {
-            outcome = (await UppercasePump.RunAsync(connection.Transport.Input, connection.Transport.Output, uppercaser, stats, closer).ConfigureAwait(false)).ToString();
+            PumpOutcome result = connection is DirectTcpConnection direct
+                ? await SocketPump.RunAsync(direct, uppercaser, stats, _receiveBufferBytes).ConfigureAwait(false)
+                : await UppercasePump.RunAsync(connection.Transport.Input, connection.Transport.Output, uppercaser, stats, closer).ConfigureAwait(false);
+            outcome = result.ToString();
         }
         catch (Exception ex) when (IsConnectionLoss(ex))
         {
@@ -81,5 +87,5 @@ internal sealed class UppercaseConnectionHandler(
     }
 
     private static bool IsConnectionLoss(Exception ex) =>
-        ex is ConnectionResetException or ConnectionAbortedException or IOException or OperationCanceledException or ObjectDisposedException;
+        ex is ConnectionResetException or ConnectionAbortedException or IOException or SocketException or OperationCanceledException or ObjectDisposedException;
 }

@@ -28,6 +28,8 @@ public sealed class UpperOptionsValidatorTests
         Assert.Equal(65_507, o.Udp.MaxReplyBytes);
         Assert.Equal([0, 7, 17, 19, 53, 111, 123, 137, 161, 389, 1900, 5353, 11211], o.Udp.EffectiveBlockedSourcePorts);
         Assert.Equal(TimeSpan.FromSeconds(10), o.Shutdown.Timeout);
+        Assert.Equal(TcpTransport.Direct, o.Sockets.Transport);
+        Assert.Equal(64 * 1024, o.Sockets.ReceiveBufferBytes);
     }
 
     [Theory]
@@ -59,6 +61,8 @@ public sealed class UpperOptionsValidatorTests
     [InlineData("Upper:Udp:BurstPerSource", "0", "Upper:Udp:BurstPerSource")]
     [InlineData("Upper:Udp:BlockedSourcePorts:0", "99999", "Upper:Udp:BlockedSourcePorts")]
     [InlineData("Upper:Shutdown:Timeout", "-00:00:01", "Upper:Shutdown:Timeout must not be negative")]
+    [InlineData("Upper:Sockets:ReceiveBufferBytes", "100", "Upper:Sockets:ReceiveBufferBytes must be between 1024")]
+    [InlineData("Upper:Sockets:Transport", "7", "Upper:Sockets:Transport must be Direct or Kestrel")]
     public void Rejects_out_of_range_values_with_the_key_in_the_message(string key, string value, string expected)
     {
         var ex = Assert.Throws<ConfigurationErrorException>(() => Load((key, value)));

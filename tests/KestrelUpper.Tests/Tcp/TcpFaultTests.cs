@@ -7,12 +7,19 @@ using Microsoft.Extensions.Logging;
 namespace KestrelUpper.Tests.Tcp;
 
 /// <summary>The network's normal weather: resets, vanishing readers, abandoned connections. No errors, counters right.</summary>
-public sealed class TcpFaultTests
+public sealed class TcpFaultDirectTests() : TcpFaultTests(TcpTransports.Direct);
+
+public sealed class TcpFaultKestrelTransportTests() : TcpFaultTests(TcpTransports.Kestrel);
+
+public abstract class TcpFaultTests(string transport)
 {
-    private static async Task<(UpperHost Host, CapturingLoggerProvider Logs)> StartAsync()
+    private Task<UpperHost> StartHostAsync(IReadOnlyDictionary<string, string?>? settings = null, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null) =>
+        UpperHost.StartAsync(TcpTransports.With(transport, settings), services);
+
+    private async Task<(UpperHost Host, CapturingLoggerProvider Logs)> StartAsync()
     {
         var logs = new CapturingLoggerProvider();
-        UpperHost host = await UpperHost.StartAsync(
+        UpperHost host = await StartHostAsync(
             new Dictionary<string, string?> { ["Serilog:MinimumLevel:Default"] = "Debug" },
             services => services.AddSingleton<ILoggerProvider>(logs));
         return (host, logs);

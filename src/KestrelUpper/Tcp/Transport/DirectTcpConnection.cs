@@ -1,0 +1,93 @@
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace KestrelUpper.Tcp.Transport;
+
+/// <summary>
+/// A connection accepted by <see cref="DirectTcpListener"/>. It has no pipes: the handler runs
+/// <see cref="SocketPump"/> on <see cref="Socket"/> itself. <see cref="Transport"/> is therefore unsupported,
+/// which is why connection middleware that reads the stream (PROXY protocol, TLS) keeps Kestrel's transport.
+/// </summary>
+internal sealed class DirectTcpConnection : ConnectionContext
+{
+    private static long s_lastId = DateTime.UtcNow.Ticks; // as Kestrel seeds its ids: distinct across restarts
+
+    private readonly CancellationTokenSource _stopReading = new();
+    private int _closed;
+
+    public DirectTcpConnection(Socket socket)
+    {
+        Socket = socket;
+        LocalEndPoint = socket.LocalEndPoint;
+        RemoteEndPoint = socket.RemoteEndPoint;
+        ConnectionId = ConnectionIds.Next(ref s_lastId);
+    }
+
+    public Socket Socket { get; }
+
+    /// <summary>Cancelled when the server wants the pump to stop reading (drain) or the connection is aborted.</summary>
+    public CancellationToken ReadStopping => _stopReading.Token;
+
+    public override string ConnectionId { get; set; }
+
+    public override IFeatureCollection Features { get; } = new FeatureCollection();
+
+    public override IDictionary<object, object?> Items { get; set; } = new ConnectionItems();
+
+    public override IDuplexPipe Transport
+    {
+        get => throw new NotSupportedException("A direct TCP connection has no pipes; the uppercase handler drives its socket.");
+        set => throw new NotSupportedException("A direct TCP connection has no pipes; the uppercase handler drives its socket.");
+    }
+
+    /// <summary>Asks the pump to answer what has arrived and finish (drain); the socket stays open until it does.</summary>
+    public void StopReading()
+    {
+        try
+        {
+            _stopReading.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already closed: nothing is reading.
+        }
+    }
+
+    public override void Abort(ConnectionAbortedException abortReason)
+    {
+        StopReading();
+        Close();
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        Close();
+        _stopReading.Dispose();
+        return base.DisposeAsync();
+    }
+
+    private void Close()
+    {
+        if (Interlocked.Exchange(ref _closed, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            // Both directions, as Kestrel's transport does: a pending receive or send ends at once.
+            Socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException)
+        {
+            // Already reset by the peer.
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+
+        Socket.Dispose();
+    }
+}

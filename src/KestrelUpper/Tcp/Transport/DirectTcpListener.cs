@@ -1,0 +1,115 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Connections;
+
+namespace KestrelUpper.Tcp.Transport;
+
+/// <summary>The listening socket of the direct transport; Kestrel's accept loop calls <see cref="AcceptAsync"/>.</summary>
+internal sealed class DirectTcpListener : IConnectionListener
+{
+    // Kestrel's socket transport uses the same backlog; a burst of one-shot clients needs room to queue.
+    private const int Backlog = 512;
+
+    private readonly Socket _socket;
+    private readonly ILogger _logger;
+
+    private DirectTcpListener(Socket socket, ILogger logger)
+    {
+        _socket = socket;
+        _logger = logger;
+        // Still marked, so the bound endpoint shows which transport serves it (and a rebind comes back here).
+        var bound = (IPEndPoint)socket.LocalEndPoint!;
+        EndPoint = new DirectTcpEndPoint(bound.Address, bound.Port);
+    }
+
+    public EndPoint EndPoint { get; }
+
+    /// <summary>Binds and listens. <c>::</c> is dual-stack, falling back to <c>0.0.0.0</c> where IPv6 is off, as Kestrel's ListenAnyIP does.</summary>
+    public static DirectTcpListener Bind(DirectTcpEndPoint endpoint, ILogger logger)
+    {
+        if (endpoint.Address.Equals(IPAddress.IPv6Any))
+        {
+            try
+            {
+                return new DirectTcpListener(Listen(new IPEndPoint(IPAddress.IPv6Any, endpoint.Port)), logger);
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.AddressFamilyNotSupported or SocketError.AddressNotAvailable)
+            {
+                return new DirectTcpListener(Listen(new IPEndPoint(IPAddress.Any, endpoint.Port)), logger);
+            }
+        }
+
+        return new DirectTcpListener(Listen(new IPEndPoint(endpoint.Address, endpoint.Port)), logger);
+    }
+
+    public async ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            Socket accepted;
+            try
+            {
+                accepted = await _socket.AcceptAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException)
+            {
+                return null; // unbound
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode == SocketError.OperationAborted)
+            {
+                return null; // unbound
+            }
+            catch (SocketException ex)
+            {
+                // A client that reset while still in the accept queue, or a transient shortage (EMFILE): not fatal.
+                TcpLog.AcceptFailed(_logger, ex.SocketErrorCode.ToString());
+                continue;
+            }
+
+            try
+            {
+                accepted.NoDelay = true; // a reply is one write and must not wait for the next
+                return new DirectTcpConnection(accepted);
+            }
+            catch (SocketException ex)
+            {
+                // Reset between accept and here: nothing to serve.
+                TcpLog.AcceptFailed(_logger, ex.SocketErrorCode.ToString());
+                accepted.Dispose();
+            }
+        }
+    }
+
+    public ValueTask UnbindAsync(CancellationToken cancellationToken = default)
+    {
+        _socket.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _socket.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private static Socket Listen(IPEndPoint endpoint)
+    {
+        var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (endpoint.Address.Equals(IPAddress.IPv6Any))
+            {
+                socket.DualMode = true;
+            }
+
+            socket.Bind(endpoint);
+            socket.Listen(Backlog);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+}
