@@ -15,7 +15,8 @@ SERVERS=${SERVERS:-"c-epoll go node python-asyncio python-seed"}
 
 # The kit builds in place; work on a copy so the shared folder stays read-only.
 rm -rf "$OUT/kit" && cp -r "$KIT" "$OUT/kit" && chmod -R u+w "$OUT/kit"
-dotnet publish "$repo/src/KestrelUpper" -c Release -o "$OUT/ku" -v quiet -nologo
+# Published as the container image is (ReadyToRun, framework-dependent), so the figures are the shipped build's.
+dotnet publish "$repo/src/KestrelUpper" -c Release -o "$OUT/ku" -v quiet -nologo -r linux-x64 --self-contained false -p:PublishReadyToRun=true -p:UseAppHost=false
 dotnet publish "$repo/src/KestrelUpper.Client" -c Release -o "$OUT/upper" -v quiet -nologo
 
 # Limits off for load generation from one address; everything else is the shipped configuration.

@@ -12,10 +12,13 @@ namespace KestrelUpper.Tcp.Transport;
 /// </summary>
 internal sealed class DirectTcpConnection : ConnectionContext
 {
-    private static long s_lastId = DateTime.UtcNow.Ticks; // as Kestrel seeds its ids: distinct across restarts
+    // Seeded from the clock like Kestrel's own ids (distinct across restarts), with bit 62 set so that they never
+    // meet the ids Kestrel gives the HTTP and TLS connections (clock ticks stay below 2^62).
+    private static long s_lastId = DateTime.UtcNow.Ticks | (1L << 62);
 
     private readonly CancellationTokenSource _stopReading = new();
     private int _closed;
+    private volatile bool _aborted;
 
     public DirectTcpConnection(Socket socket)
     {
@@ -26,6 +29,9 @@ internal sealed class DirectTcpConnection : ConnectionContext
     }
 
     public Socket Socket { get; }
+
+    /// <summary>True once the connection was aborted (idle timeout, shutdown timeout): there is nothing left to answer.</summary>
+    public bool IsAborted => _aborted;
 
     /// <summary>Cancelled when the server wants the pump to stop reading (drain) or the connection is aborted.</summary>
     public CancellationToken ReadStopping => _stopReading.Token;
@@ -57,14 +63,16 @@ internal sealed class DirectTcpConnection : ConnectionContext
 
     public override void Abort(ConnectionAbortedException abortReason)
     {
+        _aborted = true; // before the cancellation, so the pump does not mistake it for a drain
         StopReading();
         Close();
     }
 
     public override ValueTask DisposeAsync()
     {
+        // The token source is not disposed: it holds no timer or wait handle, and an idle timer callback may still
+        // be cancelling it.
         Close();
-        _stopReading.Dispose();
         return base.DisposeAsync();
     }
 

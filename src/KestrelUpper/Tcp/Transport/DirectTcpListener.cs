@@ -10,6 +10,8 @@ internal sealed class DirectTcpListener : IConnectionListener
     // Kestrel's socket transport uses the same backlog; a burst of one-shot clients needs room to queue.
     private const int Backlog = 512;
 
+    private static readonly TimeSpan AcceptBackoff = TimeSpan.FromMilliseconds(50);
+
     private readonly Socket _socket;
     private readonly ILogger _logger;
 
@@ -33,7 +35,7 @@ internal sealed class DirectTcpListener : IConnectionListener
             {
                 return new DirectTcpListener(Listen(new IPEndPoint(IPAddress.IPv6Any, endpoint.Port)), logger);
             }
-            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.AddressFamilyNotSupported or SocketError.AddressNotAvailable)
+            catch (SocketException ex) when (ex.SocketErrorCode != SocketError.AddressAlreadyInUse)
             {
                 return new DirectTcpListener(Listen(new IPEndPoint(IPAddress.Any, endpoint.Port)), logger);
             }
@@ -61,8 +63,14 @@ internal sealed class DirectTcpListener : IConnectionListener
             }
             catch (SocketException ex)
             {
-                // A client that reset while still in the accept queue, or a transient shortage (EMFILE): not fatal.
+                // A client that reset while still in the accept queue, or a transient shortage (EMFILE): not fatal,
+                // but a shortage would fail again at once, so give it a moment instead of spinning.
                 TcpLog.AcceptFailed(_logger, ex.SocketErrorCode.ToString());
+                if (ex.SocketErrorCode is SocketError.TooManyOpenSockets or SocketError.NoBufferSpaceAvailable)
+                {
+                    await Task.Delay(AcceptBackoff, cancellationToken).ConfigureAwait(false);
+                }
+
                 continue;
             }
 
@@ -71,10 +79,10 @@ internal sealed class DirectTcpListener : IConnectionListener
                 accepted.NoDelay = true; // a reply is one write and must not wait for the next
                 return new DirectTcpConnection(accepted);
             }
-            catch (SocketException ex)
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
             {
-                // Reset between accept and here: nothing to serve.
-                TcpLog.AcceptFailed(_logger, ex.SocketErrorCode.ToString());
+                // Reset between accept and here: nothing to serve, and Kestrel's accept loop must go on.
+                TcpLog.AcceptFailed(_logger, ex is SocketException se ? se.SocketErrorCode.ToString() : ex.GetType().Name);
                 accepted.Dispose();
             }
         }
