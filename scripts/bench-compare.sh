@@ -14,7 +14,10 @@ SERVERS=${SERVERS:-"c-epoll go node python-asyncio python-seed"}
 [ -d "$KIT" ] || { echo "bench-compare: no kit at $KIT" >&2; exit 2; }
 
 # The kit builds in place; work on a copy so the shared folder stays read-only.
-rm -rf "$OUT/kit" && cp -r "$KIT" "$OUT/kit" && chmod -R u+w "$OUT/kit"
+mkdir -p "$OUT"   # each step on its own line: `set -e` does not stop at a failure inside an && list
+rm -rf "$OUT/kit"
+cp -r "$KIT" "$OUT/kit"
+chmod -R u+w "$OUT/kit"
 # Published as the container image is (ReadyToRun, framework-dependent), so the figures are the shipped build's.
 dotnet publish "$repo/src/KestrelUpper" -c Release -o "$OUT/ku" -v quiet -nologo -r linux-x64 --self-contained false -p:PublishReadyToRun=true -p:UseAppHost=false
 dotnet publish "$repo/src/KestrelUpper.Client" -c Release -o "$OUT/upper" -v quiet -nologo
