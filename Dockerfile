@@ -26,7 +26,8 @@ WORKDIR /src
 # Only the service project: the solution's test, benchmark and client projects are not in the image.
 COPY global.json Directory.Build.props Directory.Packages.props ./
 COPY src/KestrelUpper/KestrelUpper.csproj src/KestrelUpper/
-RUN dotnet restore src/KestrelUpper/KestrelUpper.csproj -r "linux-$([ "$TARGETARCH" = arm64 ] && echo arm64 || echo x64)"
+# PublishReadyToRun here too: the restore brings the ReadyToRun compiler package for the runtime identifier.
+RUN dotnet restore src/KestrelUpper/KestrelUpper.csproj -r "linux-$([ "$TARGETARCH" = arm64 ] && echo arm64 || echo x64)" -p:PublishReadyToRun=true
 
 # .editorconfig: the build enforces code style (EnforceCodeStyleInBuild, warnings are errors).
 # appsettings.json: the repository-root file is published next to KestrelUpper.dll.
