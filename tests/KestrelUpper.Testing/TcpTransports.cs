@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+
 namespace KestrelUpper.Testing;
 
 /// <summary>The TCP tests run once per transport (<c>Upper:Sockets:Transport</c>): the same behaviour is owed on both.</summary>
@@ -16,4 +18,8 @@ public static class TcpTransports
         };
         return merged;
     }
+
+    /// <summary>Starts the service on <paramref name="transport"/> with <paramref name="settings"/>.</summary>
+    public static Task<UpperHost> StartAsync(string transport, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null) =>
+        UpperHost.StartAsync(With(transport, settings), services);
 }

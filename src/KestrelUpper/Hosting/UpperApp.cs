@@ -165,9 +165,7 @@ internal static class UpperApp
             kestrel.AddServerHeader = false;
             // The PROXY header is read through Kestrel's pipes, so a port that expects one keeps Kestrel's transport.
             bool direct = options.Sockets.Transport == TcpTransport.Direct && options.Tcp.ProxyProtocol == ProxyProtocolMode.Off;
-            holder.Tcp = direct
-                ? ListenDirect(kestrel, address, options.Tcp.Port, listen => listen.UseConnectionLimit().UseConnectionHandler<UppercaseConnectionHandler>())
-                : Listen(kestrel, address, options.Tcp.Port, listen => listen.UseConnectionLimit().UseProxyProtocol().UseConnectionHandler<UppercaseConnectionHandler>());
+            holder.Tcp = Listen(kestrel, address, options.Tcp.Port, listen => listen.UseConnectionLimit().UseProxyProtocol().UseConnectionHandler<UppercaseConnectionHandler>(), direct);
             holder.Http = Listen(kestrel, address, options.Http.Port, listen => listen.Protocols = HttpProtocols.Http1);
             if (options.Tls.Enabled)
             {
@@ -194,18 +192,7 @@ internal static class UpperApp
         });
     }
 
-    private static ListenOptions ListenDirect(KestrelServerOptions kestrel, IPAddress address, int port, Action<ListenOptions> configure)
-    {
-        ListenOptions? captured = null;
-        kestrel.Listen(new DirectTcpEndPoint(address, port), listen =>
-        {
-            captured = listen;
-            configure(listen);
-        });
-        return captured!;
-    }
-
-    private static ListenOptions Listen(KestrelServerOptions kestrel, IPAddress address, int port, Action<ListenOptions> configure)
+    private static ListenOptions Listen(KestrelServerOptions kestrel, IPAddress address, int port, Action<ListenOptions> configure, bool direct = false)
     {
         ListenOptions? captured = null;
         void Capture(ListenOptions listen)
@@ -214,8 +201,13 @@ internal static class UpperApp
             configure(listen);
         }
 
+        // The marked endpoint is bound by DirectTransportFactory (which does its own dual-stack bind and fallback).
         // ListenAnyIP binds [::] dual-stack and falls back to 0.0.0.0 where IPv6 is disabled.
-        if (address.Equals(IPAddress.IPv6Any))
+        if (direct)
+        {
+            kestrel.Listen(new DirectTcpEndPoint(address, port), Capture);
+        }
+        else if (address.Equals(IPAddress.IPv6Any))
         {
             kestrel.ListenAnyIP(port, Capture);
         }

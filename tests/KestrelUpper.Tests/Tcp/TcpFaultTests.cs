@@ -13,13 +13,11 @@ public sealed class TcpFaultKestrelTransportTests() : TcpFaultTests(TcpTransport
 
 public abstract class TcpFaultTests(string transport)
 {
-    private Task<UpperHost> StartHostAsync(IReadOnlyDictionary<string, string?>? settings = null, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null) =>
-        UpperHost.StartAsync(TcpTransports.With(transport, settings), services);
-
     private async Task<(UpperHost Host, CapturingLoggerProvider Logs)> StartAsync()
     {
         var logs = new CapturingLoggerProvider();
-        UpperHost host = await StartHostAsync(
+        UpperHost host = await TcpTransports.StartAsync(
+            transport,
             new Dictionary<string, string?> { ["Serilog:MinimumLevel:Default"] = "Debug" },
             services => services.AddSingleton<ILoggerProvider>(logs));
         return (host, logs);

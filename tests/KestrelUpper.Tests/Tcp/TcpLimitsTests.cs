@@ -13,16 +13,13 @@ public sealed class TcpLimitsKestrelTransportTests() : TcpLimitsTests(TcpTranspo
 
 public abstract class TcpLimitsTests(string transport)
 {
-    private Task<UpperHost> StartHostAsync(IReadOnlyDictionary<string, string?>? settings = null, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null) =>
-        UpperHost.StartAsync(TcpTransports.With(transport, settings), services);
-
     [Theory]
     [InlineData("Upper:Tcp:MaxConnectionsPerIp", TcpRejectReason.MaxConnectionsPerIp)]
     [InlineData("Upper:Tcp:MaxConnections", TcpRejectReason.MaxConnections)]
     internal async Task Exactly_the_limit_is_served_and_the_rest_closed_at_once(string key, TcpRejectReason reason)
     {
         const int limit = 5;
-        await using UpperHost host = await StartHostAsync(new Dictionary<string, string?> { [key] = limit.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        await using UpperHost host = await TcpTransports.StartAsync(transport, new Dictionary<string, string?> { [key] = limit.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         var clients = new List<Socket>();
         try
         {
@@ -58,7 +55,7 @@ public abstract class TcpLimitsTests(string transport)
         using var certificates = new TestCertificates();
         certificates.Write("cap");
         int tlsPort = SocketExtensions.FreeTcpPort();
-        await using UpperHost host = await StartHostAsync(new Dictionary<string, string?>
+        await using UpperHost host = await TcpTransports.StartAsync(transport, new Dictionary<string, string?>
         {
             ["Upper:Tcp:MaxConnections"] = "2",
             ["Upper:Tls:Port"] = tlsPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -88,7 +85,8 @@ public abstract class TcpLimitsTests(string transport)
     public async Task An_idle_connection_is_closed_after_the_timeout_and_activity_postpones_it()
     {
         var clock = new ManualTimeProvider();
-        await using UpperHost host = await StartHostAsync(
+        await using UpperHost host = await TcpTransports.StartAsync(
+            transport,
             new Dictionary<string, string?> { ["Upper:Tcp:IdleTimeout"] = "00:01:00" },
             services => services.AddSingletonTimeProvider(clock));
         using Socket client = await SocketExtensions.ConnectTcpAsync(host.TcpEndPoint);
@@ -110,7 +108,8 @@ public abstract class TcpLimitsTests(string transport)
     public async Task Idle_timeout_zero_disables_it()
     {
         var clock = new ManualTimeProvider();
-        await using UpperHost host = await StartHostAsync(
+        await using UpperHost host = await TcpTransports.StartAsync(
+            transport,
             new Dictionary<string, string?> { ["Upper:Tcp:IdleTimeout"] = "00:00:00" },
             services => services.AddSingletonTimeProvider(clock));
         using Socket client = await SocketExtensions.ConnectTcpAsync(host.TcpEndPoint);
@@ -123,7 +122,7 @@ public abstract class TcpLimitsTests(string transport)
     [Fact]
     public async Task Drain_answers_what_arrived_then_closes_the_connection()
     {
-        UpperHost host = await StartHostAsync();
+        UpperHost host = await TcpTransports.StartAsync(transport);
         using Socket client = await SocketExtensions.ConnectTcpAsync(host.TcpEndPoint);
         Assert.True(await TryExchange(client));
         await client.SendAllAsync("last words"u8.ToArray());
@@ -139,7 +138,7 @@ public abstract class TcpLimitsTests(string transport)
     [Fact]
     public async Task While_draining_new_connections_are_refused_and_readiness_is_down()
     {
-        UpperHost host = await StartHostAsync(new Dictionary<string, string?> { ["Upper:Shutdown:Timeout"] = "00:00:05" });
+        UpperHost host = await TcpTransports.StartAsync(transport, new Dictionary<string, string?> { ["Upper:Shutdown:Timeout"] = "00:00:05" });
         var readiness = host.Services.GetRequiredService<KestrelUpper.Health.ReadinessState>();
 
         // A client that never reads its replies keeps the drain busy until the timeout aborts it.
