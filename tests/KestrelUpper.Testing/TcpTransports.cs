@@ -5,6 +5,8 @@ namespace KestrelUpper.Testing;
 /// <summary>The TCP tests run once per transport (<c>Upper:Sockets:Transport</c>): the same behaviour is owed on both.</summary>
 public static class TcpTransports
 {
+    public const string Epoll = "Epoll";
+
     public const string Direct = "Direct";
 
     public const string Kestrel = "Kestrel";

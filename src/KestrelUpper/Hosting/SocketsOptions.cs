@@ -1,14 +1,34 @@
+using KestrelUpper.Interop;
+
 namespace KestrelUpper.Hosting;
 
 /// <summary><c>Upper:Sockets</c>: how socket completions are scheduled.</summary>
 internal sealed class SocketsOptions
 {
-    /// <summary>What carries the plain TCP port's bytes; see <see cref="Hosting.TcpTransport"/>. Defaults to Direct.</summary>
-    public TcpTransport Transport { get; set; } = TcpTransport.Direct;
+    /// <summary>What carries the plain TCP port's bytes; see <see cref="Hosting.TcpTransport"/>. Defaults to Epoll.</summary>
+    public TcpTransport Transport { get; set; } = TcpTransport.Epoll;
 
     /// <summary>
-    /// Receive buffer of the direct transport, taken from the shared pool only while a connection has data to
-    /// read (an idle connection holds none). Larger buffers mean fewer system calls for streaming clients.
+    /// Event loop threads of the Epoll transport; 0 means one per processor the process may run on. Defaults to 0.
+    /// </summary>
+    public int EventLoops { get; set; }
+
+    /// <summary>The number of event loops in force.</summary>
+    public int EffectiveEventLoops => EventLoops > 0 ? EventLoops : Environment.ProcessorCount;
+
+    /// <summary>
+    /// The transport the plain TCP port gets: the PROXY protocol is read through Kestrel's pipes, so it keeps
+    /// Kestrel's transport; Epoll falls back to Direct where epoll is not available.
+    /// </summary>
+    public TcpTransport EffectiveTransport(ProxyProtocolMode proxyProtocol) =>
+        proxyProtocol != ProxyProtocolMode.Off ? TcpTransport.Kestrel
+        : Transport == TcpTransport.Epoll && !Libc.IsSupported ? TcpTransport.Direct
+        : Transport;
+
+    /// <summary>
+    /// Receive buffer of the Direct and Epoll transports: Direct takes it from a pool only while a connection has
+    /// data to read, Epoll has one per event loop; an idle connection holds none. Larger buffers mean fewer
+    /// system calls for streaming clients. Defaults to 64 KiB.
     /// </summary>
     public int ReceiveBufferBytes { get; set; } = 64 * 1024;
 

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Https;
 using KestrelUpper.Health;
 using KestrelUpper.Proxy;
 using KestrelUpper.Tcp;
+using KestrelUpper.Tcp.Epoll;
 using KestrelUpper.Tcp.Transport;
 using KestrelUpper.Telemetry;
 using KestrelUpper.Telemetry.Prometheus;
@@ -127,6 +128,7 @@ internal static class UpperApp
         services.AddSingleton<UpperMetrics>();
         services.AddSingleton<UpperTelemetry>();
         services.AddSingleton<TcpConnectionLimiter>();
+        services.AddSingleton<EpollEngine>();
         services.AddSingleton<SourceRateLimiter>();
         services.AddSingleton<UdpDatagramProcessor>();
         services.AddHostedService<UdpUppercaseService>();
@@ -163,8 +165,7 @@ internal static class UpperApp
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            // The PROXY header is read through Kestrel's pipes, so a port that expects one keeps Kestrel's transport.
-            bool direct = options.Sockets.Transport == TcpTransport.Direct && options.Tcp.ProxyProtocol == ProxyProtocolMode.Off;
+            bool direct = options.Sockets.EffectiveTransport(options.Tcp.ProxyProtocol) != TcpTransport.Kestrel;
             holder.Tcp = Listen(kestrel, address, options.Tcp.Port, listen => listen.UseConnectionLimit().UseProxyProtocol().UseConnectionHandler<UppercaseConnectionHandler>(), direct);
             holder.Http = Listen(kestrel, address, options.Http.Port, listen => listen.Protocols = HttpProtocols.Http1);
             if (options.Tls.Enabled)
@@ -229,7 +230,7 @@ internal static class UpperApp
         {
             // Kestrel has bound by now; ListenOptions carry the real port when 0 was asked.
             listeners.Tcp = bound.Tcp?.IPEndPoint is { } tcp ? new IPEndPoint(tcp.Address, tcp.Port) : null;
-            listeners.TcpTransport = bound.Tcp?.EndPoint is DirectTcpEndPoint ? TcpTransport.Direct : TcpTransport.Kestrel;
+            listeners.TcpTransport = bound.Tcp?.EndPoint is DirectTcpEndPoint ? options.Sockets.EffectiveTransport(options.Tcp.ProxyProtocol) : TcpTransport.Kestrel;
             listeners.Http = bound.Http?.IPEndPoint;
             listeners.Tls = bound.Tls?.IPEndPoint;
             readiness.TcpListening();

@@ -65,10 +65,11 @@ internal sealed class UpperOptionsValidator : IValidateOptions<UpperOptions>
         CheckRange(errors, "Upper:Tcp:MaxBufferedRequestBytes", options.Tcp.MaxBufferedRequestBytes, 4096, 64 * 1024 * 1024);
         if (!Enum.IsDefined(options.Sockets.Transport))
         {
-            errors.Add($"Upper:Sockets:Transport must be Direct or Kestrel (got '{options.Sockets.Transport}').");
+            errors.Add($"Upper:Sockets:Transport must be Epoll, Direct or Kestrel (got '{options.Sockets.Transport}').");
         }
 
         CheckRange(errors, "Upper:Sockets:ReceiveBufferBytes", options.Sockets.ReceiveBufferBytes, 1024, 1024 * 1024);
+        CheckRange(errors, "Upper:Sockets:EventLoops", options.Sockets.EventLoops, 0, 64);
         CheckNonNegative(errors, "Upper:Tcp:IdleTimeout", options.Tcp.IdleTimeout);
         CheckProxyProtocol(errors, options.Tcp);
 

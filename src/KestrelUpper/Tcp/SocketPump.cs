@@ -109,6 +109,20 @@ internal static class SocketPump
         }
     }
 
+    /// <summary>After a drain's FIN: reads and discards until the client closes too, or the linger runs out.</summary>
+    public static async Task DiscardUntilClosedAsync(Socket socket)
+    {
+        byte[] buffer = Buffers.Rent(Uppercaser.MinimumDestinationLength * 1024);
+        try
+        {
+            await DiscardUntilClosedAsync(socket, buffer).ConfigureAwait(false);
+        }
+        finally
+        {
+            Buffers.Return(buffer);
+        }
+    }
+
     private static async Task DiscardUntilClosedAsync(Socket socket, byte[] buffer)
     {
         using var linger = new CancellationTokenSource(LingerAfterDrain);

@@ -28,4 +28,12 @@ internal static partial class TcpLog
     [LoggerMessage(EventId = 105, EventName = "TcpAcceptFailed", Level = LogLevel.Debug,
         Message = "TCP accept failed ({SocketError}); accepting the next connection")]
     public static partial void AcceptFailed(ILogger logger, string socketError);
+
+    [LoggerMessage(EventId = 106, EventName = "TcpEventLoopWaitFailed", Level = LogLevel.Error,
+        Message = "TCP event loop: epoll_wait failed with errno {Errno}; retrying")]
+    public static partial void EventLoopWaitFailed(ILogger logger, int errno);
+
+    [LoggerMessage(EventId = 107, EventName = "TcpEventLoopsStarted", Level = LogLevel.Debug,
+        Message = "TCP event loops started: {Loops} (epoll), {ReceiveBufferBytes} byte receive buffer")]
+    public static partial void EventLoopsStarted(ILogger logger, int loops, int receiveBufferBytes);
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using KestrelUpper.Hosting;
+using KestrelUpper.Tcp.Epoll;
 using KestrelUpper.Tcp.Transport;
 using KestrelUpper.Telemetry;
 using KestrelUpper.Text;
@@ -17,6 +18,7 @@ namespace KestrelUpper.Tcp;
 internal sealed class UppercaseConnectionHandler(
     Uppercaser uppercaser,
     TcpConnectionLimiter limiter,
+    EpollEngine epoll,
     UpperCounters counters,
     TimeProvider time,
     IOptions<UpperOptions> options,
@@ -24,6 +26,7 @@ internal sealed class UppercaseConnectionHandler(
 {
     private readonly TimeSpan _idleTimeout = options.Value.Tcp.IdleTimeout;
     private readonly int _receiveBufferBytes = options.Value.Sockets.ReceiveBufferBytes;
+    private readonly bool _epoll = options.Value.Sockets.EffectiveTransport(options.Value.Tcp.ProxyProtocol) == TcpTransport.Epoll;
 
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
@@ -65,9 +68,11 @@ internal sealed class UppercaseConnectionHandler(
         string outcome;
         try
         {
-            PumpOutcome result = connection is DirectTcpConnection direct
-                ? await SocketPump.RunAsync(direct, uppercaser, stats, _receiveBufferBytes).ConfigureAwait(false)
-                : await UppercasePump.RunAsync(connection.Transport.Input, connection.Transport.Output, uppercaser, stats, closer).ConfigureAwait(false);
+            PumpOutcome result = connection is not DirectTcpConnection direct
+                ? await UppercasePump.RunAsync(connection.Transport.Input, connection.Transport.Output, uppercaser, stats, closer).ConfigureAwait(false)
+                : _epoll
+                ? await epoll.ServeAsync(direct, stats).ConfigureAwait(false)
+                : await SocketPump.RunAsync(direct, uppercaser, stats, _receiveBufferBytes).ConfigureAwait(false);
             outcome = result.ToString();
         }
         catch (Exception ex) when (IsConnectionLoss(ex))

@@ -28,7 +28,8 @@ public sealed class UpperOptionsValidatorTests
         Assert.Equal(65_507, o.Udp.MaxReplyBytes);
         Assert.Equal([0, 7, 17, 19, 53, 111, 123, 137, 161, 389, 1900, 5353, 11211], o.Udp.EffectiveBlockedSourcePorts);
         Assert.Equal(TimeSpan.FromSeconds(10), o.Shutdown.Timeout);
-        Assert.Equal(TcpTransport.Direct, o.Sockets.Transport);
+        Assert.Equal(TcpTransport.Epoll, o.Sockets.Transport);
+        Assert.Equal(0, o.Sockets.EventLoops);
         Assert.Equal(64 * 1024, o.Sockets.ReceiveBufferBytes);
     }
 
@@ -62,7 +63,9 @@ public sealed class UpperOptionsValidatorTests
     [InlineData("Upper:Udp:BlockedSourcePorts:0", "99999", "Upper:Udp:BlockedSourcePorts")]
     [InlineData("Upper:Shutdown:Timeout", "-00:00:01", "Upper:Shutdown:Timeout must not be negative")]
     [InlineData("Upper:Sockets:ReceiveBufferBytes", "100", "Upper:Sockets:ReceiveBufferBytes must be between 1024")]
-    [InlineData("Upper:Sockets:Transport", "7", "Upper:Sockets:Transport must be Direct or Kestrel")]
+    [InlineData("Upper:Sockets:Transport", "7", "Upper:Sockets:Transport must be Epoll, Direct or Kestrel")]
+    [InlineData("Upper:Sockets:EventLoops", "65", "Upper:Sockets:EventLoops must be between 0")]
+    [InlineData("Upper:Sockets:EventLoops", "-1", "Upper:Sockets:EventLoops must be between 0")]
     public void Rejects_out_of_range_values_with_the_key_in_the_message(string key, string value, string expected)
     {
         var ex = Assert.Throws<ConfigurationErrorException>(() => Load((key, value)));

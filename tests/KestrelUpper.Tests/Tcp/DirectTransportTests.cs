@@ -15,10 +15,12 @@ namespace KestrelUpper.Tests.Tcp;
 public sealed class DirectTransportTests
 {
     [Theory]
-    [InlineData(null, null, TcpTransport.Direct)]
+    [InlineData(null, null, TcpTransport.Epoll)] // Linux: epoll is there
+    [InlineData("Epoll", null, TcpTransport.Epoll)]
     [InlineData("Direct", null, TcpTransport.Direct)]
     [InlineData("Kestrel", null, TcpTransport.Kestrel)]
     [InlineData("Direct", "Optional", TcpTransport.Kestrel)] // the PROXY header is read through pipes
+    [InlineData("Epoll", "Optional", TcpTransport.Kestrel)]
     internal async Task The_tcp_port_is_carried_by_the_configured_transport(string? transport, string? proxy, TcpTransport expected)
     {
         var settings = new Dictionary<string, string?>();
@@ -52,7 +54,7 @@ public sealed class DirectTransportTests
     [Fact]
     public async Task Drain_answers_a_carried_partial_sequence_and_what_the_kernel_holds_then_closes()
     {
-        await using var pair = await SocketPair.CreateAsync();
+        await using var pair = await DirectSocketPair.CreateAsync();
         var counters = new UpperCounters();
         var stats = new TcpConnectionStats(counters, TimeProvider.System);
         Task<PumpOutcome> pump = SocketPump.RunAsync(pair.Server, new Uppercaser(CasingMode.Unicode), stats, bufferSize: 4096);
@@ -76,7 +78,7 @@ public sealed class DirectTransportTests
     [Fact]
     public async Task A_client_half_close_flushes_every_reply_then_the_server_sends_fin()
     {
-        await using var pair = await SocketPair.CreateAsync();
+        await using var pair = await DirectSocketPair.CreateAsync();
         var stats = new TcpConnectionStats(new UpperCounters(), TimeProvider.System);
         Task<PumpOutcome> pump = SocketPump.RunAsync(pair.Server, new Uppercaser(CasingMode.Unicode), stats, bufferSize: 1024);
 
@@ -96,7 +98,7 @@ public sealed class DirectTransportTests
     [Fact]
     public async Task Abort_ends_a_waiting_pump_with_a_socket_error()
     {
-        await using var pair = await SocketPair.CreateAsync();
+        await using var pair = await DirectSocketPair.CreateAsync();
         var stats = new TcpConnectionStats(new UpperCounters(), TimeProvider.System);
         Task<PumpOutcome> pump = SocketPump.RunAsync(pair.Server, new Uppercaser(CasingMode.Unicode), stats, bufferSize: 1024);
 
@@ -105,36 +107,5 @@ public sealed class DirectTransportTests
 
         // Either the wait was cancelled or the closed socket failed it: both are the handler's "lost" outcome.
         Assert.True(failure is OperationCanceledException or SocketException or ObjectDisposedException, failure?.ToString() ?? "no exception");
-    }
-
-    /// <summary>A connected loopback pair: the server side as the direct transport wraps it.</summary>
-    private sealed class SocketPair : IAsyncDisposable
-    {
-        private SocketPair(Socket client, DirectTcpConnection server)
-        {
-            Client = client;
-            Server = server;
-        }
-
-        public Socket Client { get; }
-
-        public DirectTcpConnection Server { get; }
-
-        public static async Task<SocketPair> CreateAsync()
-        {
-            using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            listener.Listen(1);
-            var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            Task<Socket> accept = listener.AcceptAsync();
-            await client.ConnectAsync(listener.LocalEndPoint!);
-            return new SocketPair(client, new DirectTcpConnection(await accept));
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            Client.Dispose();
-            await Server.DisposeAsync();
-        }
     }
 }

@@ -5,6 +5,8 @@ using KestrelUpper.Testing;
 
 namespace KestrelUpper.Tests.Tcp;
 
+public sealed class TcpEndToEndEpollTests() : TcpEndToEndTests(TcpTransports.Epoll);
+
 public sealed class TcpEndToEndDirectTests() : TcpEndToEndTests(TcpTransports.Direct);
 
 public sealed class TcpEndToEndKestrelTransportTests() : TcpEndToEndTests(TcpTransports.Kestrel);

@@ -7,6 +7,8 @@ using Microsoft.Extensions.Logging;
 namespace KestrelUpper.Tests.Tcp;
 
 /// <summary>The network's normal weather: resets, vanishing readers, abandoned connections. No errors, counters right.</summary>
+public sealed class TcpFaultEpollTests() : TcpFaultTests(TcpTransports.Epoll);
+
 public sealed class TcpFaultDirectTests() : TcpFaultTests(TcpTransports.Direct);
 
 public sealed class TcpFaultKestrelTransportTests() : TcpFaultTests(TcpTransports.Kestrel);

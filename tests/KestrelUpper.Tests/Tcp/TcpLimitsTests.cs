@@ -7,6 +7,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace KestrelUpper.Tests.Tcp;
 
+public sealed class TcpLimitsEpollTests() : TcpLimitsTests(TcpTransports.Epoll);
+
 public sealed class TcpLimitsDirectTests() : TcpLimitsTests(TcpTransports.Direct);
 
 public sealed class TcpLimitsKestrelTransportTests() : TcpLimitsTests(TcpTransports.Kestrel);

@@ -1,0 +1,174 @@
+using System.Net.Sockets;
+using System.Text;
+using KestrelUpper.Hosting;
+using KestrelUpper.Tcp;
+using KestrelUpper.Tcp.Epoll;
+using KestrelUpper.Telemetry;
+using KestrelUpper.Testing;
+using KestrelUpper.Text;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace KestrelUpper.Tests.Tcp;
+
+/// <summary>The epoll event loops on a real socket pair: the same protocol owed as the other transports.</summary>
+public sealed class EpollEngineTests : IDisposable
+{
+    private readonly EpollEngine _engine = Create(receiveBufferBytes: 4096, loops: 2);
+
+    public void Dispose() => _engine.Dispose();
+
+    [Fact]
+    public async Task Replies_to_each_message_at_once_without_a_newline()
+    {
+        await using var pair = await DirectSocketPair.CreateAsync();
+        var stats = new TcpConnectionStats(new UpperCounters(), TimeProvider.System);
+        Task<PumpOutcome> served = _engine.ServeAsync(pair.Server, stats);
+
+        foreach (string message in new[] { "hi", "stra\u00DFe", "\u03B1\u03B2\u03B3 \u0434\u0430" })
+        {
+            await pair.Client.SendAllAsync(Encoding.UTF8.GetBytes(message));
+            byte[] expected = Encoding.UTF8.GetBytes(message.ToUpperInvariant().Replace("\u00DF", "SS", StringComparison.Ordinal));
+            Assert.Equal(expected, await pair.Client.ReceiveExactlyAsync(expected.Length));
+        }
+
+        pair.Client.Shutdown(SocketShutdown.Send);
+        Assert.Empty(await pair.Client.ReceiveToEndAsync()); // FIN after the last reply
+        Assert.Equal(PumpOutcome.InputCompleted, await served);
+    }
+
+    [Fact]
+    public async Task Drain_answers_a_carried_partial_sequence_and_what_the_kernel_holds_then_closes()
+    {
+        await using var pair = await DirectSocketPair.CreateAsync();
+        var stats = new TcpConnectionStats(new UpperCounters(), TimeProvider.System);
+        Task<PumpOutcome> served = _engine.ServeAsync(pair.Server, stats);
+
+        // "é" split: its first byte is carried until more arrives or the stream ends.
+        await pair.Client.SendAllAsync("abc\u00E9"u8.ToArray().AsMemory(0, 4));
+        Assert.Equal("ABC", Encoding.UTF8.GetString(await pair.Client.ReceiveExactlyAsync(3)));
+
+        pair.Server.StopReading();
+
+        byte[] rest = await pair.Client.ReceiveToEndAsync();
+        Assert.Equal(new byte[] { 0xC3 }, rest); // passed through unchanged, then FIN
+        pair.Client.Shutdown(SocketShutdown.Send);
+        Assert.Equal(PumpOutcome.ReadCanceled, await served);
+        Assert.Equal(4, stats.BytesReceived);
+        Assert.Equal(4, stats.BytesSent);
+    }
+
+    [Fact]
+    public async Task A_client_that_stops_reading_stalls_its_own_replies_and_gets_every_byte_once_it_reads()
+    {
+        await using var pair = await DirectSocketPair.CreateAsync();
+        // Small fixed kernel buffers both ways (no autotuning), so they hold a small part of the exchange.
+        pair.Client.ReceiveBufferSize = 4096;
+        pair.Client.SendBufferSize = 4096;
+        pair.Server.Socket.ReceiveBufferSize = 4096;
+        pair.Server.Socket.SendBufferSize = 4096;
+        var stats = new TcpConnectionStats(new UpperCounters(), TimeProvider.System);
+        Task<PumpOutcome> served = _engine.ServeAsync(pair.Server, stats);
+
+        // Far more than the kernel buffers hold: the server must stop reading while its reply waits.
+        byte[] input = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("\uFB03 stra\u00DFe \u03C9 ", 40_000)));
+        byte[] expected = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("FFI STRASSE \u03A9 ", 40_000)));
+        Task send = Task.Run(async () =>
+        {
+            await pair.Client.SendAllAsync(input);
+            pair.Client.Shutdown(SocketShutdown.Send);
+        });
+
+        await Eventually.UntilAsync(() => stats.BytesReceived > 0);
+        Assert.False(send.IsCompleted); // backpressure reached the client: nothing was buffered without bound
+
+        Assert.Equal(expected, await pair.Client.ReceiveToEndAsync());
+        await send;
+        Assert.Equal(PumpOutcome.InputCompleted, await served);
+        Assert.Equal(input.Length, stats.BytesReceived);
+        Assert.Equal(expected.Length, stats.BytesSent);
+    }
+
+    [Fact]
+    public async Task Many_connections_on_few_loops_are_each_answered_with_their_own_bytes()
+    {
+        var pairs = new List<DirectSocketPair>();
+        var served = new List<Task<PumpOutcome>>();
+        try
+        {
+            for (int i = 0; i < 40; i++)
+            {
+                DirectSocketPair pair = await DirectSocketPair.CreateAsync();
+                pairs.Add(pair);
+                served.Add(_engine.ServeAsync(pair.Server, new TcpConnectionStats(new UpperCounters(), TimeProvider.System)));
+            }
+
+            for (int round = 0; round < 5; round++)
+            {
+                for (int i = 0; i < pairs.Count; i++)
+                {
+                    await pairs[i].Client.SendAllAsync(Encoding.ASCII.GetBytes($"conn {i} round {round};"));
+                }
+
+                for (int i = 0; i < pairs.Count; i++)
+                {
+                    string expected = $"CONN {i} ROUND {round};";
+                    Assert.Equal(expected, Encoding.ASCII.GetString(await pairs[i].Client.ReceiveExactlyAsync(expected.Length)));
+                }
+            }
+
+            foreach (DirectSocketPair pair in pairs)
+            {
+                pair.Client.Shutdown(SocketShutdown.Send);
+            }
+
+            Assert.All(await Task.WhenAll(served), outcome => Assert.Equal(PumpOutcome.InputCompleted, outcome));
+        }
+        finally
+        {
+            foreach (DirectSocketPair pair in pairs)
+            {
+                await pair.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_reset_ends_the_connection_with_a_socket_error()
+    {
+        await using var pair = await DirectSocketPair.CreateAsync();
+        Task<PumpOutcome> served = _engine.ServeAsync(pair.Server, new TcpConnectionStats(new UpperCounters(), TimeProvider.System));
+        await pair.Client.SendAllAsync("x"u8.ToArray());
+        Assert.Equal("X", Encoding.ASCII.GetString(await pair.Client.ReceiveExactlyAsync(1)));
+
+        await pair.Client.SendAllAsync("unread"u8.ToArray());
+        pair.Client.LingerState = new LingerOption(true, 0);
+        pair.Client.Close(); // RST
+
+        Exception? failure = await Record.ExceptionAsync(() => served);
+        // The reset may land before or after the server answered "unread": a reset error, or a normal end.
+        Assert.True(failure is null or SocketException, failure?.ToString());
+    }
+
+    [Fact]
+    public async Task Abort_ends_a_waiting_connection_at_once()
+    {
+        await using var pair = await DirectSocketPair.CreateAsync();
+        Task<PumpOutcome> served = _engine.ServeAsync(pair.Server, new TcpConnectionStats(new UpperCounters(), TimeProvider.System));
+
+        pair.Server.Abort(new Microsoft.AspNetCore.Connections.ConnectionAbortedException("test"));
+        Exception? failure = await Record.ExceptionAsync(async () => Assert.Equal(PumpOutcome.InputCompleted, await served));
+
+        // Whichever the loop saw first, the shut-down socket (an end of input) or the abort: ended, not hung.
+        Assert.True(failure is null or Microsoft.AspNetCore.Connections.ConnectionAbortedException or SocketException, failure?.ToString());
+        Assert.Empty(await pair.Client.ReceiveToEndAsync()); // the client sees the close
+    }
+
+    private static EpollEngine Create(int receiveBufferBytes, int loops)
+    {
+        var options = new UpperOptions();
+        options.Sockets.ReceiveBufferBytes = receiveBufferBytes;
+        options.Sockets.EventLoops = loops;
+        return new EpollEngine(new Uppercaser(CasingMode.Unicode), Options.Create(options), NullLogger<EpollEngine>.Instance);
+    }
+}
