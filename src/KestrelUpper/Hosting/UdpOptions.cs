@@ -36,4 +36,14 @@ internal sealed class UdpOptions
 
     /// <summary>Concurrent receive loops on the socket. Defaults to 1.</summary>
     public int ReceiveLoops { get; set; } = 1;
+
+    /// <summary>The most <see cref="BatchSize"/> may be: 1024 datagrams is UIO_MAXIOV, the kernel's cap per recvmmsg/sendmmsg call.</summary>
+    public const int MaxBatchSize = 1024;
+
+    /// <summary>
+    /// Datagrams received (recvmmsg) and answered (sendmmsg) per system call by the Linux batch loop; 1 selects the
+    /// portable one-datagram-at-a-time loop (always used off Linux). Defaults to 64. Each batch loop holds
+    /// 64 KiB of receive buffer per batch entry (4 MiB at 64).
+    /// </summary>
+    public int BatchSize { get; set; } = 64;
 }

@@ -78,6 +78,7 @@ internal sealed class UpperOptionsValidator : IValidateOptions<UpperOptions>
         CheckRange(errors, "Upper:Udp:BurstPerSource", options.Udp.BurstPerSource, 1, int.MaxValue);
         CheckRange(errors, "Upper:Udp:MaxTrackedSources", options.Udp.MaxTrackedSources, 1, 16 * 1024 * 1024);
         CheckRange(errors, "Upper:Udp:ReceiveLoops", options.Udp.ReceiveLoops, 1, 64);
+        CheckRange(errors, "Upper:Udp:BatchSize", options.Udp.BatchSize, 1, UdpOptions.MaxBatchSize);
         foreach (int port in options.Udp.EffectiveBlockedSourcePorts)
         {
             CheckPort(errors, "Upper:Udp:BlockedSourcePorts", port);

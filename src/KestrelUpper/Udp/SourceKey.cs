@@ -14,15 +14,22 @@ internal readonly record struct SourceKey(UInt128 Address, int Port)
     private const int PortOffset = 2;
     private const int IPv4AddressOffset = 4;
     private const int IPv6AddressOffset = 8;
+    private const int IPv4AddressLength = 4;
+    private const int IPv6AddressLength = 16;
     private static readonly UInt128 IPv4MappedPrefix = (UInt128)0xFFFF << 32;
 
-    public static SourceKey From(SocketAddress address)
+    public static SourceKey From(SocketAddress address) => From(address.Buffer.Span, address.Family);
+
+    /// <summary>
+    /// Reads a raw Linux sockaddr_in/sockaddr_in6 (what recvmmsg fills in, and the same bytes
+    /// <see cref="SocketAddress.Buffer"/> holds on Linux) of <paramref name="family"/>.
+    /// </summary>
+    public static SourceKey From(ReadOnlySpan<byte> sockaddr, AddressFamily family)
     {
-        ReadOnlySpan<byte> raw = address.Buffer.Span;
-        int port = BinaryPrimitives.ReadUInt16BigEndian(raw[PortOffset..]);
-        UInt128 ip = address.Family == AddressFamily.InterNetworkV6
-            ? BinaryPrimitives.ReadUInt128BigEndian(raw.Slice(IPv6AddressOffset, 16))
-            : IPv4MappedPrefix | BinaryPrimitives.ReadUInt32BigEndian(raw.Slice(IPv4AddressOffset, 4));
+        int port = BinaryPrimitives.ReadUInt16BigEndian(sockaddr[PortOffset..]);
+        UInt128 ip = family == AddressFamily.InterNetworkV6
+            ? BinaryPrimitives.ReadUInt128BigEndian(sockaddr.Slice(IPv6AddressOffset, IPv6AddressLength))
+            : IPv4MappedPrefix | BinaryPrimitives.ReadUInt32BigEndian(sockaddr.Slice(IPv4AddressOffset, IPv4AddressLength));
         return new SourceKey(ip, port);
     }
 

@@ -18,4 +18,12 @@ internal static partial class UdpLog
     [LoggerMessage(EventId = 203, EventName = "UdpStopped", Level = LogLevel.Information,
         Message = "UDP service stopped: {Received} datagrams received, {Sent} replies sent")]
     public static partial void Stopped(ILogger logger, long received, long sent);
+
+    [LoggerMessage(EventId = 204, EventName = "UdpSystemCallFailed", Level = LogLevel.Error,
+        Message = "UDP {Call} failed with errno {Errno} ({Error}); the loop continues ({Suppressed} more errors since the last message)")]
+    public static partial void SystemCallFailed(ILogger logger, string call, int errno, string error, long suppressed);
+
+    [LoggerMessage(EventId = 205, EventName = "UdpLoopsStarted", Level = LogLevel.Information,
+        Message = "UDP receive loops started: {Loops} x {Kind} (batch size {BatchSize})")]
+    public static partial void LoopsStarted(ILogger logger, int loops, string kind, int batchSize);
 }

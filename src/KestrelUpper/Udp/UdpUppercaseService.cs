@@ -50,14 +50,34 @@ internal sealed class UdpUppercaseService(
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         Socket socket = _socket ?? throw new InvalidOperationException("The UDP socket is bound in StartAsync.");
-        var throttle = new LogThrottle(time, LogInterval);
-        var loops = new Task[options.Value.Udp.ReceiveLoops];
+        UdpOptions udp = options.Value.Udp;
+        var handler = new UdpDatagramHandler(processor, counters, new LogThrottle(time, LogInterval), logger);
+        bool batch = UsesBatchLoop(udp);
+        UdpLog.LoopsStarted(logger, udp.ReceiveLoops, batch ? "recvmmsg/sendmmsg batch" : "portable", batch ? udp.BatchSize : 1);
+        var loops = new Task[udp.ReceiveLoops];
         for (int i = 0; i < loops.Length; i++)
         {
-            var loop = new UdpReceiveLoop(socket, processor, counters, throttle, logger);
-            loops[i] = Task.Run(() => loop.RunAsync(stoppingToken), CancellationToken.None);
+            if (batch)
+            {
+                loops[i] = RunBatchLoopAsync(socket, handler, udp.BatchSize, $"upper-udp-{i}", stoppingToken);
+            }
+            else
+            {
+                var loop = new UdpReceiveLoop(socket, handler);
+                loops[i] = Task.Run(() => loop.RunAsync(stoppingToken), CancellationToken.None);
+            }
         }
 
         return Task.WhenAll(loops);
+    }
+
+    /// <summary>The Linux batch loop where its system calls exist and batching was asked for; else the portable loop.</summary>
+    internal static bool UsesBatchLoop(UdpOptions udp) => Interop.Libc.IsSupported && udp.BatchSize > 1;
+
+    private static async Task RunBatchLoopAsync(Socket socket, UdpDatagramHandler handler, int batchSize, string threadName, CancellationToken stoppingToken)
+    {
+        // Disposed (buffers freed) only once its thread has ended; StopAsync disposes the socket after that.
+        using var loop = new UdpBatchLoop(socket, handler, batchSize, threadName);
+        await loop.RunAsync(stoppingToken).ConfigureAwait(false);
     }
 }
