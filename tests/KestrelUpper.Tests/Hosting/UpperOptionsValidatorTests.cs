@@ -26,6 +26,7 @@ public sealed class UpperOptionsValidatorTests
         Assert.Equal(1000, o.Udp.RatePerSource);
         Assert.Equal(1000, o.Udp.BurstPerSource);
         Assert.Equal(65_507, o.Udp.MaxReplyBytes);
+        Assert.Equal(64, o.Udp.BatchSize);
         Assert.Equal([0, 7, 17, 19, 53, 111, 123, 137, 161, 389, 1900, 5353, 11211], o.Udp.EffectiveBlockedSourcePorts);
         Assert.Equal(TimeSpan.FromSeconds(10), o.Shutdown.Timeout);
         Assert.Equal(TcpTransport.Epoll, o.Sockets.Transport);
@@ -61,6 +62,8 @@ public sealed class UpperOptionsValidatorTests
     [InlineData("Upper:Udp:MaxReplyBytes", "65508", "Upper:Udp:MaxReplyBytes must be between 0 and 65507")]
     [InlineData("Upper:Udp:BurstPerSource", "0", "Upper:Udp:BurstPerSource")]
     [InlineData("Upper:Udp:BlockedSourcePorts:0", "99999", "Upper:Udp:BlockedSourcePorts")]
+    [InlineData("Upper:Udp:BatchSize", "0", "Upper:Udp:BatchSize must be between 1 and 1024 (got 0)")]
+    [InlineData("Upper:Udp:BatchSize", "1025", "Upper:Udp:BatchSize must be between 1 and 1024 (got 1025)")]
     [InlineData("Upper:Shutdown:Timeout", "-00:00:01", "Upper:Shutdown:Timeout must not be negative")]
     [InlineData("Upper:Sockets:ReceiveBufferBytes", "100", "Upper:Sockets:ReceiveBufferBytes must be between 1024")]
     [InlineData("Upper:Sockets:Transport", "7", "Upper:Sockets:Transport must be Epoll, Direct or Kestrel")]

@@ -3,18 +3,40 @@ using System.Net.Sockets;
 using System.Text;
 using KestrelUpper.Telemetry;
 using KestrelUpper.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace KestrelUpper.Tests.Udp;
 
-public sealed class UdpEndToEndTests
+public sealed class UdpEndToEndBatchLoopTests() : UdpEndToEndTests(UdpLoops.Batch);
+
+public sealed class UdpEndToEndPortableLoopTests() : UdpEndToEndTests(UdpLoops.Portable);
+
+public abstract class UdpEndToEndTests(string batchSize)
 {
     private static readonly TimeSpan ReplyWait = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan NoReplyWait = TimeSpan.FromMilliseconds(500);
 
     [Fact]
+    public async Task Runs_the_loop_the_batch_size_selects()
+    {
+        var logs = new CapturingLoggerProvider();
+        await using UpperHost host = await StartAsync(
+            new Dictionary<string, string?> { ["Serilog:MinimumLevel:Default"] = "Information" },
+            services => services.AddSingleton<ILoggerProvider>(logs));
+
+        // ExecuteAsync runs in the background: the loops may start just after the host reports started.
+        await Eventually.UntilAsync(() => logs.Events.Any(e => e.EventId.Name == "UdpLoopsStarted"));
+        string started = Assert.Single(logs.Events, e => e.EventId.Name == "UdpLoopsStarted").Message;
+        bool batch = batchSize != UdpLoops.Portable && KestrelUpper.Interop.Libc.IsSupported;
+        Assert.Contains(batch ? "recvmmsg/sendmmsg batch (batch size 64)" : "portable (batch size 1)", started, StringComparison.Ordinal);
+        Assert.NotNull(await SocketExtensions.UdpExchangeAsync(host.UdpEndPoint, "x"u8.ToArray(), ReplyWait));
+    }
+
+    [Fact]
     public async Task One_datagram_in_one_uppercased_datagram_back()
     {
-        await using UpperHost host = await UpperHost.StartAsync();
+        await using UpperHost host = await StartAsync();
         byte[]? reply = await SocketExtensions.UdpExchangeAsync(host.UdpEndPoint, Encoding.UTF8.GetBytes("hello udp straße"), ReplyWait);
         Assert.Equal("HELLO UDP STRASSE", Encoding.UTF8.GetString(reply!));
     }
@@ -22,7 +44,7 @@ public sealed class UdpEndToEndTests
     [Fact]
     public async Task An_empty_datagram_gets_an_empty_reply()
     {
-        await using UpperHost host = await UpperHost.StartAsync();
+        await using UpperHost host = await StartAsync();
         byte[]? reply = await SocketExtensions.UdpExchangeAsync(host.UdpEndPoint, ReadOnlyMemory<byte>.Empty, ReplyWait);
         Assert.NotNull(reply);
         Assert.Empty(reply);
@@ -31,7 +53,7 @@ public sealed class UdpEndToEndTests
     [Fact]
     public async Task A_reply_that_would_exceed_the_ipv4_limit_is_not_sent_and_is_counted()
     {
-        await using UpperHost host = await UpperHost.StartAsync();
+        await using UpperHost host = await StartAsync();
         using var client = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
 
         // 'ΐ' is 2 bytes and uppercases to 6: 20000 of them (40000 bytes) would need a 120000-byte reply.
@@ -47,7 +69,7 @@ public sealed class UdpEndToEndTests
     [Fact]
     public async Task A_maximum_size_datagram_round_trips()
     {
-        await using UpperHost host = await UpperHost.StartAsync();
+        await using UpperHost host = await StartAsync();
         byte[] request = Enumerable.Range(0, 65_507).Select(i => (byte)('a' + (i % 26))).ToArray();
         byte[]? reply = await SocketExtensions.UdpExchangeAsync(host.UdpEndPoint, request, ReplyWait);
         Assert.Equal(Encoding.ASCII.GetBytes(Encoding.ASCII.GetString(request).ToUpperInvariant()), reply);
@@ -59,7 +81,7 @@ public sealed class UdpEndToEndTests
         using var client = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         client.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         int port = ((IPEndPoint)client.LocalEndPoint!).Port;
-        await using UpperHost host = await UpperHost.StartAsync(new Dictionary<string, string?> { ["Upper:Udp:BlockedSourcePorts:0"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        await using UpperHost host = await StartAsync(new Dictionary<string, string?> { ["Upper:Udp:BlockedSourcePorts:0"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) });
 
         Assert.Null(await SocketExtensions.UdpExchangeAsync(host.UdpEndPoint, "reflect me"u8.ToArray(), NoReplyWait, client));
         Assert.Equal(1, host.Counters.UdpDropped(UdpDropReason.BlockedSourcePort));
@@ -72,7 +94,7 @@ public sealed class UdpEndToEndTests
     public async Task Token_bucket_per_source_refills_with_time()
     {
         var clock = new ManualTimeProvider();
-        await using UpperHost host = await UpperHost.StartAsync(
+        await using UpperHost host = await StartAsync(
             new Dictionary<string, string?> { ["Upper:Udp:RatePerSource"] = "2", ["Upper:Udp:BurstPerSource"] = "3" },
             services => services.AddSingletonTimeProvider(clock));
         using var client = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
@@ -98,7 +120,7 @@ public sealed class UdpEndToEndTests
     [Fact]
     public async Task Serves_ipv6_loopback()
     {
-        await using UpperHost host = await UpperHost.StartAsync(new Dictionary<string, string?> { ["Upper:Address"] = "::" });
+        await using UpperHost host = await StartAsync(new Dictionary<string, string?> { ["Upper:Address"] = "::" });
         byte[]? v6 = await SocketExtensions.UdpExchangeAsync(new IPEndPoint(IPAddress.IPv6Loopback, host.UdpEndPoint.Port), "six"u8.ToArray(), ReplyWait);
         byte[]? v4 = await SocketExtensions.UdpExchangeAsync(new IPEndPoint(IPAddress.Loopback, host.UdpEndPoint.Port), "four"u8.ToArray(), ReplyWait);
         Assert.Equal("SIX", Encoding.ASCII.GetString(v6!));
@@ -108,7 +130,7 @@ public sealed class UdpEndToEndTests
     [Fact]
     public async Task An_icmp_unreachable_from_an_earlier_reply_does_not_stop_the_loop()
     {
-        await using UpperHost host = await UpperHost.StartAsync();
+        await using UpperHost host = await StartAsync();
         for (int i = 0; i < 20; i++)
         {
             // Send and close at once: the reply hits a closed port and ICMP port-unreachable comes back.
@@ -119,4 +141,7 @@ public sealed class UdpEndToEndTests
         byte[]? reply = await SocketExtensions.UdpExchangeAsync(host.UdpEndPoint, "alive"u8.ToArray(), ReplyWait);
         Assert.Equal("ALIVE", Encoding.ASCII.GetString(reply!));
     }
+
+    private Task<UpperHost> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null) =>
+        UdpLoops.StartAsync(batchSize, settings, services);
 }
