@@ -8,7 +8,6 @@ namespace KestrelUpper.Interop;
 /// </summary>
 internal static unsafe partial class Libc
 {
-    public const int ENOMEM = 12;
     public const int ECONNREFUSED = 111;
 
     // MSG_DONTWAIT (this call does not block even on a blocking socket) is shared with the TCP calls in Libc.Sockets.cs.

@@ -171,31 +171,36 @@ internal sealed unsafe class UdpBatchLoop : IDisposable
 
     private void Serve()
     {
+        // A batch that came back short emptied the queue: poll before the next recvmmsg rather than pay for an
+        // EAGAIN first (poll is level-triggered, so a datagram that arrived meanwhile returns at once).
+        bool waitFirst = false;
         while (!_stopping)
         {
+            if (waitFirst)
+            {
+                WaitForDatagrams();
+            }
+
             int received = Libc.ReceiveMessages(_fd, _receiveMessages, (uint)_batchSize, Libc.MSG_DONTWAIT, null);
             if (received > 0)
             {
                 // The batch in hand is answered even when stopping has begun: nothing read is left unanswered.
                 Answer(received);
+                waitFirst = received < _batchSize;
                 continue;
             }
 
             int errno = Libc.LastError;
-            if (errno == Libc.EAGAIN)
+            waitFirst = errno == Libc.EAGAIN;
+            if (errno is Libc.EAGAIN or Libc.EINTR or Libc.ECONNREFUSED)
             {
-                WaitForDatagrams();
+                // Nothing queued, interrupted, or an ICMP port-unreachable for an earlier reply: not this loop's problem.
+                continue;
             }
-            else if (errno is Libc.EINTR or Libc.ECONNREFUSED)
-            {
-                // Interrupted, or an ICMP port-unreachable for an earlier reply: not this loop's problem.
-            }
-            else
-            {
-                // Anything else (ENOBUFS, ENOMEM, ...) is transient for a datagram socket: log, breathe, keep serving.
-                _handler.SystemCallFailed("recvmmsg", errno);
-                Backoff();
-            }
+
+            // Anything else (ENOBUFS, ENOMEM, ...) is transient for a datagram socket: log, breathe, keep serving.
+            _handler.SystemCallFailed("recvmmsg", errno);
+            Backoff();
         }
     }
 
