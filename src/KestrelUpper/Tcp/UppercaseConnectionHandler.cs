@@ -56,7 +56,10 @@ internal sealed class UppercaseConnectionHandler(
 
     private async Task ServeAsync(ConnectionContext connection)
     {
-        using IDisposable? scope = logger.BeginScope(new ConnectionLogScope(connection.ConnectionId, connection.RemoteEndPoint));
+        // The scope tags the Debug events of this connection; the events above Debug carry the id and address in
+        // their own text, so without Debug logging the per-connection scope (an allocation and a context switch of
+        // the async-local log state) is skipped.
+        using IDisposable? scope = logger.IsEnabled(LogLevel.Debug) ? logger.BeginScope(new ConnectionLogScope(connection.ConnectionId, connection.RemoteEndPoint)) : null;
         TcpLog.ConnectionOpened(logger, connection.ConnectionId, connection.RemoteEndPoint);
 
         long started = time.GetTimestamp();

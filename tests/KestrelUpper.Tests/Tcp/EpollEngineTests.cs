@@ -23,7 +23,7 @@ public sealed class EpollEngineTests : IDisposable
     {
         await using var pair = await DirectSocketPair.CreateAsync();
         var stats = new TcpConnectionStats(new UpperCounters(), TimeProvider.System);
-        Task<PumpOutcome> served = _engine.ServeAsync(pair.Server, stats);
+        Task<PumpOutcome> served = ServeAndCloseAsync(pair, stats);
 
         foreach (string message in new[] { "hi", "stra\u00DFe", "\u03B1\u03B2\u03B3 \u0434\u0430" })
         {
@@ -33,7 +33,7 @@ public sealed class EpollEngineTests : IDisposable
         }
 
         pair.Client.Shutdown(SocketShutdown.Send);
-        Assert.Empty(await pair.Client.ReceiveToEndAsync()); // FIN after the last reply
+        Assert.Empty(await pair.Client.ReceiveToEndAsync()); // FIN after the last reply, when the connection is closed
         Assert.Equal(PumpOutcome.InputCompleted, await served);
     }
 
@@ -42,7 +42,7 @@ public sealed class EpollEngineTests : IDisposable
     {
         await using var pair = await DirectSocketPair.CreateAsync();
         var stats = new TcpConnectionStats(new UpperCounters(), TimeProvider.System);
-        Task<PumpOutcome> served = _engine.ServeAsync(pair.Server, stats);
+        Task<PumpOutcome> served = ServeAndCloseAsync(pair, stats);
 
         // "é" split: its first byte is carried until more arrives or the stream ends.
         await pair.Client.SendAllAsync("abc\u00E9"u8.ToArray().AsMemory(0, 4));
@@ -68,7 +68,7 @@ public sealed class EpollEngineTests : IDisposable
         pair.Server.Socket.ReceiveBufferSize = 4096;
         pair.Server.Socket.SendBufferSize = 4096;
         var stats = new TcpConnectionStats(new UpperCounters(), TimeProvider.System);
-        Task<PumpOutcome> served = _engine.ServeAsync(pair.Server, stats);
+        Task<PumpOutcome> served = ServeAndCloseAsync(pair, stats);
 
         // Far more than the kernel buffers hold: the server must stop reading while its reply waits.
         byte[] input = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("\uFB03 stra\u00DFe \u03C9 ", 40_000)));
@@ -100,7 +100,7 @@ public sealed class EpollEngineTests : IDisposable
             {
                 DirectSocketPair pair = await DirectSocketPair.CreateAsync();
                 pairs.Add(pair);
-                served.Add(_engine.ServeAsync(pair.Server, new TcpConnectionStats(new UpperCounters(), TimeProvider.System)));
+                served.Add(ServeAndCloseAsync(pair, new TcpConnectionStats(new UpperCounters(), TimeProvider.System)));
             }
 
             for (int round = 0; round < 5; round++)
@@ -137,7 +137,7 @@ public sealed class EpollEngineTests : IDisposable
     public async Task A_reset_ends_the_connection_with_a_socket_error()
     {
         await using var pair = await DirectSocketPair.CreateAsync();
-        Task<PumpOutcome> served = _engine.ServeAsync(pair.Server, new TcpConnectionStats(new UpperCounters(), TimeProvider.System));
+        Task<PumpOutcome> served = ServeAndCloseAsync(pair, new TcpConnectionStats(new UpperCounters(), TimeProvider.System));
         await pair.Client.SendAllAsync("x"u8.ToArray());
         Assert.Equal("X", Encoding.ASCII.GetString(await pair.Client.ReceiveExactlyAsync(1)));
 
@@ -154,7 +154,7 @@ public sealed class EpollEngineTests : IDisposable
     public async Task Abort_ends_a_waiting_connection_at_once()
     {
         await using var pair = await DirectSocketPair.CreateAsync();
-        Task<PumpOutcome> served = _engine.ServeAsync(pair.Server, new TcpConnectionStats(new UpperCounters(), TimeProvider.System));
+        Task<PumpOutcome> served = ServeAndCloseAsync(pair, new TcpConnectionStats(new UpperCounters(), TimeProvider.System));
 
         pair.Server.Abort(new Microsoft.AspNetCore.Connections.ConnectionAbortedException("test"));
         Exception? failure = await Record.ExceptionAsync(async () => Assert.Equal(PumpOutcome.InputCompleted, await served));
@@ -162,6 +162,19 @@ public sealed class EpollEngineTests : IDisposable
         // Whichever the loop saw first, the shut-down socket (an end of input) or the abort: ended, not hung.
         Assert.True(failure is null or Microsoft.AspNetCore.Connections.ConnectionAbortedException or SocketException, failure?.ToString());
         Assert.Empty(await pair.Client.ReceiveToEndAsync()); // the client sees the close
+    }
+
+    /// <summary>Serves the pair's server side, then disposes it as Kestrel does once the handler returns.</summary>
+    private async Task<PumpOutcome> ServeAndCloseAsync(DirectSocketPair pair, TcpConnectionStats stats)
+    {
+        try
+        {
+            return await _engine.ServeAsync(pair.Server, stats);
+        }
+        finally
+        {
+            await pair.Server.DisposeAsync();
+        }
     }
 
     private static EpollEngine Create(int receiveBufferBytes, int loops)

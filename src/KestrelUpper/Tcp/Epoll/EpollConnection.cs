@@ -262,7 +262,14 @@ internal sealed unsafe class EpollConnection
     private EpollStep Complete(EpollExit exit)
     {
         _exit = exit;
-        _ = Libc.Shutdown(Fd, Libc.SHUT_WR); // fails only when the client is gone already, which it may be
+        if (exit == EpollExit.Drained)
+        {
+            // The client may still be sending: FIN now, and the handler lingers before closing.
+            _ = Libc.Shutdown(Fd, Libc.SHUT_WR); // fails only when the client is gone already, which it may be
+        }
+
+        // After the client's FIN the handler returns at once (inline, on this thread) and Kestrel disposes the
+        // connection: close() sends our FIN without a shutdown call of its own.
         return EpollStep.Done;
     }
 
