@@ -36,4 +36,8 @@ internal static partial class TcpLog
     [LoggerMessage(EventId = 107, EventName = "TcpEventLoopsStarted", Level = LogLevel.Debug,
         Message = "TCP event loops started: {Loops} (epoll), {ReceiveBufferBytes} byte receive buffer")]
     public static partial void EventLoopsStarted(ILogger logger, int loops, int receiveBufferBytes);
+
+    [LoggerMessage(EventId = 108, EventName = "TcpEventLoopFault", Level = LogLevel.Error,
+        Message = "TCP event loop: unexpected failure; the loop goes on")]
+    public static partial void EventLoopFault(ILogger logger, Exception exception);
 }

@@ -46,7 +46,9 @@ public sealed class DirectTransportTests
     [Fact]
     public void The_factory_binds_only_the_marked_endpoint()
     {
-        var factory = new DirectTransportFactory(Microsoft.Extensions.Logging.Abstractions.NullLogger<DirectTcpListener>.Instance);
+        var options = Microsoft.Extensions.Options.Options.Create(new UpperOptions());
+        using var epoll = new KestrelUpper.Tcp.Epoll.EpollEngine(new Uppercaser(CasingMode.Unicode), options, Microsoft.Extensions.Logging.Abstractions.NullLogger<KestrelUpper.Tcp.Epoll.EpollEngine>.Instance);
+        var factory = new DirectTransportFactory(Microsoft.Extensions.Logging.Abstractions.NullLogger<DirectTcpListener>.Instance, epoll, options);
         Assert.True(factory.CanBind(new DirectTcpEndPoint(IPAddress.Loopback, 0)));
         Assert.False(factory.CanBind(new IPEndPoint(IPAddress.Loopback, 0)));
     }

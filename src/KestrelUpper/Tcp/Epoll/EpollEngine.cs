@@ -84,6 +84,14 @@ internal sealed class EpollEngine : IDisposable
         return PumpOutcome.InputCompleted;
     }
 
+    /// <summary>Accepts on <paramref name="listener"/> from the first event loop instead of the runtime's socket thread.</summary>
+    public EpollAcceptor CreateAcceptor(System.Net.Sockets.Socket listener)
+    {
+        var acceptor = new EpollAcceptor(listener, (_loops ?? Start())[0], _logger);
+        acceptor.Start();
+        return acceptor;
+    }
+
     public void Dispose()
     {
         foreach (EpollLoop loop in _loops ?? [])

@@ -24,6 +24,7 @@ internal sealed unsafe class EpollLoop : IDisposable
     private readonly EpollBuffers _buffers;
     private readonly ConcurrentQueue<EpollConnection> _stopReading = new();
     private readonly List<GCHandle> _finishedTokens = [];
+    private readonly List<GCHandle> _acceptorTokens = [];
     private readonly Thread _thread;
     private readonly ILogger _logger;
     private volatile bool _stopping;
@@ -66,6 +67,26 @@ internal sealed unsafe class EpollLoop : IDisposable
         }
     }
 
+    /// <summary>Adds a listening socket, disarmed; its token lives as long as the loop (listeners are few).</summary>
+    public void AddAcceptor(EpollAcceptor acceptor)
+    {
+        acceptor.Token = GCHandle.Alloc(acceptor);
+        lock (_acceptorTokens)
+        {
+            _acceptorTokens.Add(acceptor.Token);
+        }
+
+        if (ControlAcceptor(Libc.EPOLL_CTL_ADD, acceptor, 0) != 0)
+        {
+            throw new SocketException((int)Libc.ToSocketError(Libc.LastError));
+        }
+    }
+
+    public void SetAcceptorInterest(EpollAcceptor acceptor, bool armed) =>
+        _ = ControlAcceptor(Libc.EPOLL_CTL_MOD, acceptor, armed ? Libc.EPOLLIN : 0);
+
+    public void RemoveAcceptor(EpollAcceptor acceptor) => _ = ControlAcceptor(Libc.EPOLL_CTL_DEL, acceptor, 0);
+
     /// <summary>Asks the loop to stop reading <paramref name="connection"/> (drain or abort); from any thread.</summary>
     public void StopReading(EpollConnection connection)
     {
@@ -82,6 +103,15 @@ internal sealed unsafe class EpollLoop : IDisposable
             _ = Libc.Close(_epoll);
             _events.Dispose();
             _wake.Dispose();
+            lock (_acceptorTokens)
+            {
+                foreach (GCHandle token in _acceptorTokens)
+                {
+                    token.Free();
+                }
+
+                _acceptorTokens.Clear();
+            }
         }
     }
 
@@ -112,10 +142,17 @@ internal sealed unsafe class EpollLoop : IDisposable
                     continue;
                 }
 
-                var connection = (EpollConnection)GCHandle.FromIntPtr((nint)token).Target!;
-                if (!connection.IsFinished)
+                object? target = GCHandle.FromIntPtr((nint)token).Target;
+                if (target is EpollConnection connection)
                 {
-                    Handle(connection, connection.Interest == Libc.EPOLLOUT);
+                    if (!connection.IsFinished)
+                    {
+                        Handle(connection, connection.Interest == Libc.EPOLLOUT);
+                    }
+                }
+                else if (target is EpollAcceptor acceptor)
+                {
+                    Accept(acceptor);
                 }
             }
 
@@ -137,6 +174,18 @@ internal sealed unsafe class EpollLoop : IDisposable
             {
                 Handle(connection, stopReading: true);
             }
+        }
+    }
+
+    private void Accept(EpollAcceptor acceptor)
+    {
+        try
+        {
+            acceptor.OnReadable(); // Kestrel's accept loop runs on from here and queues the connection
+        }
+        catch (Exception ex)
+        {
+            TcpLog.EventLoopFault(_logger, ex);
         }
     }
 
@@ -180,6 +229,13 @@ internal sealed unsafe class EpollLoop : IDisposable
         _finishedTokens.Add(connection.Token);
         connection.Detach(); // before Finish: what runs on may dispose the socket, which waits for this reference
         connection.Finish();
+    }
+
+    private int ControlAcceptor(int operation, EpollAcceptor acceptor, uint interest)
+    {
+        byte* change = stackalloc byte[EpollEvents.SingleEventBytes];
+        EpollEvents.Write(change, interest, (ulong)GCHandle.ToIntPtr(acceptor.Token));
+        return Libc.EpollCtl(_epoll, operation, acceptor.Fd, change);
     }
 
     private int Control(int operation, EpollConnection connection)

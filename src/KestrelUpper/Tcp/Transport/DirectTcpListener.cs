@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using KestrelUpper.Tcp.Epoll;
 using Microsoft.AspNetCore.Connections;
 
 namespace KestrelUpper.Tcp.Transport;
@@ -14,11 +15,13 @@ internal sealed class DirectTcpListener : IConnectionListener
 
     private readonly Socket _socket;
     private readonly ILogger _logger;
+    private readonly EpollAcceptor? _acceptor;
 
-    private DirectTcpListener(Socket socket, ILogger logger)
+    private DirectTcpListener(Socket socket, ILogger logger, EpollEngine? epoll)
     {
         _socket = socket;
         _logger = logger;
+        _acceptor = epoll?.CreateAcceptor(socket);
         // Still marked, so the bound endpoint shows which transport serves it (and a rebind comes back here).
         var bound = (IPEndPoint)socket.LocalEndPoint!;
         EndPoint = new DirectTcpEndPoint(bound.Address, bound.Port);
@@ -26,22 +29,38 @@ internal sealed class DirectTcpListener : IConnectionListener
 
     public EndPoint EndPoint { get; }
 
-    /// <summary>Binds and listens. <c>::</c> is dual-stack, falling back to <c>0.0.0.0</c> where IPv6 is off, as Kestrel's ListenAnyIP does.</summary>
-    public static DirectTcpListener Bind(DirectTcpEndPoint endpoint, ILogger logger)
+    /// <summary>
+    /// Binds and listens. <c>::</c> is dual-stack, falling back to <c>0.0.0.0</c> where IPv6 is off, as Kestrel's
+    /// ListenAnyIP does. With <paramref name="epoll"/>, an event loop accepts instead of the runtime's socket thread.
+    /// </summary>
+    public static DirectTcpListener Bind(DirectTcpEndPoint endpoint, ILogger logger, EpollEngine? epoll = null)
     {
+        Socket socket;
         if (endpoint.Address.Equals(IPAddress.IPv6Any))
         {
             try
             {
-                return new DirectTcpListener(Listen(new IPEndPoint(IPAddress.IPv6Any, endpoint.Port)), logger);
+                socket = Listen(new IPEndPoint(IPAddress.IPv6Any, endpoint.Port));
             }
             catch (SocketException ex) when (ex.SocketErrorCode != SocketError.AddressAlreadyInUse)
             {
-                return new DirectTcpListener(Listen(new IPEndPoint(IPAddress.Any, endpoint.Port)), logger);
+                socket = Listen(new IPEndPoint(IPAddress.Any, endpoint.Port));
             }
         }
+        else
+        {
+            socket = Listen(new IPEndPoint(endpoint.Address, endpoint.Port));
+        }
 
-        return new DirectTcpListener(Listen(new IPEndPoint(endpoint.Address, endpoint.Port)), logger);
+        try
+        {
+            return new DirectTcpListener(socket, logger, epoll);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
     }
 
     public async ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken = default)
@@ -51,7 +70,15 @@ internal sealed class DirectTcpListener : IConnectionListener
             Socket accepted;
             try
             {
-                accepted = await _socket.AcceptAsync(cancellationToken).ConfigureAwait(false);
+                Socket? next = _acceptor is null
+                    ? await _socket.AcceptAsync(cancellationToken).ConfigureAwait(false)
+                    : await _acceptor.AcceptAsync().ConfigureAwait(false);
+                if (next is null)
+                {
+                    return null; // unbound
+                }
+
+                accepted = next;
             }
             catch (ObjectDisposedException)
             {
@@ -90,14 +117,20 @@ internal sealed class DirectTcpListener : IConnectionListener
 
     public ValueTask UnbindAsync(CancellationToken cancellationToken = default)
     {
-        _socket.Dispose();
+        Close();
         return ValueTask.CompletedTask;
     }
 
     public ValueTask DisposeAsync()
     {
-        _socket.Dispose();
+        Close();
         return ValueTask.CompletedTask;
+    }
+
+    private void Close()
+    {
+        _acceptor?.Close(); // first: it holds a reference on the socket's handle
+        _socket.Dispose();
     }
 
     private static Socket Listen(IPEndPoint endpoint)
