@@ -18,7 +18,6 @@ public sealed class SerilogLevelsTests
     public static TheoryData<string[]> Sections => new()
     {
         Array.Empty<string>(),
-        // appsettings.json's section
         new[] { "MinimumLevel:Default=Information", "MinimumLevel:Override:Microsoft.AspNetCore=Warning", "MinimumLevel:Override:Microsoft.Hosting.Lifetime=Warning" },
         // the README's connection logs
         new[] { "MinimumLevel:Override:KestrelUpper=Debug" },
@@ -43,9 +42,10 @@ public sealed class SerilogLevelsTests
 
     [Theory]
     [MemberData(nameof(Sections))]
-    public void Same_levels_as_Serilog_Settings_Configuration(string[] settings)
+    public void Same_levels_as_Serilog_Settings_Configuration(string[] settings) => AssertSameLevels(Configuration(settings));
+
+    private static void AssertSameLevels(IConfiguration configuration)
     {
-        IConfigurationRoot configuration = Configuration(settings);
         using Logger reflected = SerilogSetup.DefaultLevels().ReadFrom.Configuration(configuration).CreateLogger();
         using Logger aot = ReadByAot(configuration);
 
@@ -56,6 +56,17 @@ public sealed class SerilogLevelsTests
                 Assert.True(Enabled(reflected, category, level) == Enabled(aot, category, level), $"{category} at {level}");
             }
         }
+    }
+
+    [Fact]
+    public void The_shipped_appsettings_uses_only_what_the_AOT_build_reads()
+    {
+        // The repository-root appsettings.json, copied next to the service (and so next to these tests).
+        IConfigurationRoot configuration = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: false)
+            .Build();
+        Assert.Empty(SerilogLevels.Apply(new LoggerConfiguration(), configuration.GetSection(SerilogLevels.SectionName)));
+        AssertSameLevels(configuration);
     }
 
     [Fact]
