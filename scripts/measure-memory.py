@@ -8,27 +8,40 @@
              until the socket stalls and /status tcp.bytesReceived has not grown for --quiet seconds;
              reports the bytes accepted and VmRSS (peak while writing, and at the stall).
   report     the markdown table and the verdict from the two JSON results.
+  startup    starts the command after `--` --starts times on loopback (TCP and UDP on port 0, HTTP on a free
+             port): the time from the process start to the first 200 on /readyz, VmRSS once idle, exit code
+             after SIGTERM; prints a markdown table.
 Each of idle and nonreader writes one JSON object to --out.
 """
 import argparse
+import http.client
 import json
+import os
 import resource
 import select
+import signal
 import socket
+import statistics
 import struct
+import subprocess
 import sys
 import time
 import urllib.request
 
 MB = 1024 * 1024
+# How often start-up polls /readyz: fine enough for start-ups of tens of milliseconds, cheap enough not to
+# slow the service it waits for.
+READY_POLL_SECONDS = 0.01
+READY_TIMEOUT_SECONDS = 30
+STOP_TIMEOUT_SECONDS = 30
 
 
-def rss_kb(pid):
+def rss_kb(pid, field="VmRSS"):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1])
-    raise RuntimeError(f"no VmRSS for pid {pid}")
+    raise RuntimeError(f"no {field} for pid {pid}")
 
 
 def status(http_port):
@@ -171,6 +184,77 @@ def cmd_nonreader(a):
     return 0
 
 
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def ready(http_port):
+    conn = http.client.HTTPConnection("127.0.0.1", http_port, timeout=1)
+    try:
+        conn.request("GET", "/readyz")
+        return conn.getresponse().status == 200
+    except OSError:
+        return False  # not listening yet
+    finally:
+        conn.close()
+
+
+def start_once(command, log_path):
+    """One start: (ms to the first /readyz 200 or None, idle VmRSS kB, VmHWM kB, exit code after SIGTERM)."""
+    port = free_port()
+    env = dict(os.environ, Upper__Address="127.0.0.1", Upper__Tcp__Port="0", Upper__Udp__Port="0",
+               Upper__Http__Port=str(port), Upper__Log__Format="Json")
+    with open(log_path, "w") as log:
+        t0 = time.monotonic()
+        proc = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+        ready_ms = None
+        while time.monotonic() - t0 < READY_TIMEOUT_SECONDS and proc.poll() is None:
+            if ready(port):
+                ready_ms = round((time.monotonic() - t0) * 1000)
+                break
+            time.sleep(READY_POLL_SECONDS)
+        idle_kb = hwm_kb = None
+        if ready_ms is not None:
+            idle_kb = settled_rss(proc.pid)
+            hwm_kb = rss_kb(proc.pid, "VmHWM")
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+        try:
+            code = proc.wait(timeout=STOP_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            code = f"killed after {STOP_TIMEOUT_SECONDS} s"
+    return ready_ms, idle_kb, hwm_kb, code
+
+
+def cmd_startup(a):
+    command = a.command[1:] if a.command[:1] == ["--"] else a.command
+    if not command:
+        print("measure-memory.py startup: no command after --", file=sys.stderr)
+        return 2
+    mb = lambda kb: "-" if kb is None else f"{kb / 1024:.1f}"  # noqa: E731
+    out = ["| start | /readyz 200 after | idle RSS | peak RSS (VmHWM) | exit after SIGTERM |", "|---:|---:|---:|---:|---:|"]
+    times, rss, failures = [], [], []
+    for i in range(1, a.starts + 1):
+        ready_ms, idle_kb, hwm_kb, code = start_once(command, os.path.join(a.log_dir, f"service-startup-{i}.log"))
+        out.append(f"| {i} | {'-' if ready_ms is None else f'{ready_ms} ms'} | {mb(idle_kb)} MB | {mb(hwm_kb)} MB | {code} |")
+        if ready_ms is None:
+            failures.append(f"start {i}: no /readyz 200 within {READY_TIMEOUT_SECONDS} s")
+        else:
+            times.append(ready_ms)
+            rss.append(idle_kb)
+        if code != 0:
+            failures.append(f"start {i}: exit code {code} after SIGTERM")
+    if times:
+        out.append(f"| median | {statistics.median(times):.0f} ms | {mb(statistics.median(rss))} MB | | |")
+    out.append("")
+    out.append("**FAIL**\n" + "\n".join(f"- {f}" for f in failures) if failures else f"command: `{' '.join(command)}`")
+    print("\n".join(out))
+    return 1 if failures else 0
+
+
 def cmd_report(a):
     def load(p):
         try:
@@ -251,8 +335,12 @@ def main():
     r.add_argument("--nonreader-goal-mb", type=float, default=64)
     r.add_argument("--exit1", default="?")
     r.add_argument("--exit2", default="?")
+    s = sub.add_parser("startup")
+    s.add_argument("--starts", type=int, default=3)
+    s.add_argument("--log-dir", default=".", help="where service-startup-N.log go")
+    s.add_argument("command", nargs=argparse.REMAINDER, help="-- then the service's command line")
     a = p.parse_args()
-    return {"idle": cmd_idle, "nonreader": cmd_nonreader, "report": cmd_report}[a.cmd](a)
+    return {"idle": cmd_idle, "nonreader": cmd_nonreader, "report": cmd_report, "startup": cmd_startup}[a.cmd](a)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 # measure-memory.sh - the service's memory under idle connections and under a client that never reads
 # (issue #5, "Limits and faults"). Loopback only; every step bounded in time.
 #
-#   scripts/measure-memory.sh [--service-dll PATH] [--connections N] [--keep]
+#   scripts/measure-memory.sh [--service-dll PATH | --service-exe PATH] [--connections N] [--keep]
+#   scripts/measure-memory.sh --startup N [--service-dll PATH | --service-exe PATH]
 #
 #   (a) baseline: VmRSS of the idle service once /readyz answers 200 (and 3 s of quiet)
 #   (b) N (default 10000) idle TCP connections, each sends one byte and reads its reply, then stays open;
@@ -10,6 +11,9 @@
 #   (c) on a fresh service, one client writes up to 256 MiB without ever reading (non-blocking) until the
 #       socket stalls and /status tcp.bytesReceived has not grown for 2 s: the bytes accepted and the
 #       growth of VmRSS (the peak while writing, against the fresh baseline).   goal: growth <= 64 MB
+# --startup N measures only start-up instead: N fresh starts, each timed from the process start to the first
+#   200 on GET /readyz (polled every 10 ms), then VmRSS once idle (3 s of quiet); compares builds, e.g. the
+#   ReadyToRun DLL (--service-dll) against a Native AOT executable (--service-exe).
 # Each service is stopped with SIGTERM and must exit 0. Prints a markdown table; exits 0 when every goal
 # is met, 1 when one is missed, 2 when the service cannot be built or started.
 #
@@ -21,6 +25,8 @@ set -uo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 helper="$repo/scripts/measure-memory.py"
 service_dll=""
+service_exe=""
+startups=0
 connections=10000
 keep=0
 usage() { sed -n '2,/^set -uo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; exit "${1:-2}"; }
@@ -28,6 +34,10 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --service-dll) service_dll="${2:-}"; shift 2 ;;
     --service-dll=*) service_dll="${1#*=}"; shift ;;
+    --service-exe) service_exe="${2:-}"; shift 2 ;;
+    --service-exe=*) service_exe="${1#*=}"; shift ;;
+    --startup) startups="${2:-}"; shift 2 ;;
+    --startup=*) startups="${1#*=}"; shift ;;
     --connections) connections="${2:-}"; shift 2 ;;
     --connections=*) connections="${1#*=}"; shift ;;
     --keep) keep=1; shift ;;
@@ -36,6 +46,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 [[ "$connections" =~ ^[0-9]+$ ]] && [ "$connections" -ge 1 ] || { echo "measure-memory.sh: --connections must be a positive number" >&2; exit 2; }
+[[ "$startups" =~ ^[0-9]+$ ]] || { echo "measure-memory.sh: --startup must be a number" >&2; exit 2; }
+[ -n "$service_dll" ] && [ -n "$service_exe" ] && { echo "measure-memory.sh: --service-dll and --service-exe exclude each other" >&2; exit 2; }
 for tool in dotnet python3 curl; do command -v "$tool" >/dev/null || { echo "measure-memory.sh: missing tool: $tool" >&2; exit 2; }; done
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/kestrelupper-memory.XXXXXX")
@@ -51,13 +63,27 @@ log() { printf '[memory %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "$*"; for f in "$work"/service-*.log; do [ -f "$f" ] && { echo "--- $f (last lines)" >&2; tail -20 "$f" >&2; }; done; exit 2; }
 log "work directory: $work"
 
-if [ -z "$service_dll" ]; then
-  log "publishing the service (Release)"
-  dotnet publish "$repo/src/KestrelUpper" -c Release -o "$work/service-bin" -nologo -v quiet >"$work/build.log" 2>&1 \
-    || { cat "$work/build.log" >&2; die "service build failed"; }
-  service_dll="$work/service-bin/KestrelUpper.dll"
+if [ -n "$service_exe" ]; then
+  [ -x "$service_exe" ] || die "not an executable: $service_exe"
+  svc_cmd=("$service_exe")
+else
+  if [ -z "$service_dll" ]; then
+    log "publishing the service (Release)"
+    dotnet publish "$repo/src/KestrelUpper" -c Release -o "$work/service-bin" -nologo -v quiet >"$work/build.log" 2>&1 \
+      || { cat "$work/build.log" >&2; die "service build failed"; }
+    service_dll="$work/service-bin/KestrelUpper.dll"
+  fi
+  [ -f "$service_dll" ] || die "no such file: $service_dll"
+  svc_cmd=(dotnet "$service_dll")
 fi
-[ -f "$service_dll" ] || die "no such file: $service_dll"
+
+if [ "$startups" -gt 0 ]; then
+  log "start-up: $startups starts of ${svc_cmd[*]}"
+  python3 "$helper" startup --starts "$startups" --log-dir "$work" -- "${svc_cmd[@]}" | tee "$work/report.md"
+  verdict=${PIPESTATUS[0]}
+  log "logs: $work"
+  exit "$verdict"
+fi
 
 hard=$(ulimit -Hn)
 if [ "$hard" = unlimited ] || [ "$hard" -ge 65536 ]; then ulimit -n 65536; else ulimit -n "$hard"; fi
@@ -70,7 +96,7 @@ start_service() {
   local log_file="$work/service-$1.log" started port_of ready=0
   Upper__Address=127.0.0.1 Upper__Tcp__Port=0 Upper__Udp__Port=0 Upper__Http__Port=0 Upper__Log__Format=Json \
   Upper__Tcp__MaxConnections=$cap Upper__Tcp__MaxConnectionsPerIp=$cap \
-    dotnet "$service_dll" >"$log_file" 2>&1 &
+    "${svc_cmd[@]}" >"$log_file" 2>&1 &
   svc_pid=$!
   for _ in $(seq 300); do
     grep -q '"Name":"Started"' "$log_file" 2>/dev/null && break

@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Serilog;
+using Serilog.Core;
 using Serilog.Events;
 using Serilog.Formatting.Json;
 
@@ -13,18 +15,39 @@ internal static class SerilogSetup
 {
     private const string TextTemplate = "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
 
+    /// <summary>The levels before the <c>Serilog</c> section is applied over them.</summary>
+    public static LoggerConfiguration DefaultLevels() => new LoggerConfiguration()
+        .MinimumLevel.Information()
+        .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+        .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information);
+
     public static Serilog.ILogger Create(IConfiguration configuration, LogFormat format)
     {
-        LoggerConfiguration logger = new LoggerConfiguration()
-            .MinimumLevel.Information()
-            .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
-            .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
-            .ReadFrom.Configuration(configuration)
-            .Enrich.FromLogContext();
+        LoggerConfiguration logger = DefaultLevels();
 
+        // Serilog.Settings.Configuration scans assemblies and calls sinks by reflection, which Native AOT cannot do.
+        // The AOT compiler folds this switch to false, so that code is not even compiled into the native binary;
+        // the JIT build keeps the full reader.
+        IReadOnlyList<string> ignored = [];
+        if (RuntimeFeature.IsDynamicCodeSupported)
+        {
+            logger.ReadFrom.Configuration(configuration);
+        }
+        else
+        {
+            ignored = SerilogLevels.Apply(logger, configuration.GetSection(SerilogLevels.SectionName));
+        }
+
+        logger.Enrich.FromLogContext();
         bool json = format == LogFormat.Json || (format == LogFormat.Auto && Console.IsOutputRedirected);
-        return json
+        Logger created = json
             ? logger.WriteTo.Console(new JsonFormatter(renderMessage: true, formatProvider: CultureInfo.InvariantCulture)).CreateLogger()
             : logger.WriteTo.Console(outputTemplate: TextTemplate, formatProvider: CultureInfo.InvariantCulture).CreateLogger();
+        foreach (string key in ignored)
+        {
+            created.Warning("{ConfigurationKey} is ignored: the Native AOT build reads only Serilog:MinimumLevel", key);
+        }
+
+        return created;
     }
 }

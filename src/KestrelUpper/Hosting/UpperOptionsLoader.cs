@@ -15,7 +15,8 @@ internal static class UpperOptionsLoader
         }
         catch (InvalidOperationException ex)
         {
-            // The binder's message names the key and the type ("Failed to convert configuration value at 'Upper:Tcp:Port' to type 'System.Int32'").
+            // The generated binder's message names the value, the key and the type
+            // ("Failed to convert configuration value 'abc' at 'Upper:Tcp:Port' to type 'System.Int32'.").
             throw new ConfigurationErrorException(ex.Message, ex);
         }
 
