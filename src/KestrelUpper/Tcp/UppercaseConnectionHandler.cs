@@ -12,8 +12,9 @@ using Microsoft.Extensions.Options;
 namespace KestrelUpper.Tcp;
 
 /// <summary>
-/// Kestrel's handler for the raw TCP port: admits the connection against the limits, then runs
-/// <see cref="UppercasePump"/> until the client finishes, the server drains, or the connection goes idle.
+/// Kestrel's handler for the raw TCP port: admits the connection against the limits, then serves it (on an epoll
+/// event loop, with <see cref="SocketPump"/>, or with <see cref="UppercasePump"/> through Kestrel's pipes, by
+/// transport) until the client finishes, the server drains, or the connection goes idle.
 /// </summary>
 internal sealed class UppercaseConnectionHandler(
     Uppercaser uppercaser,

@@ -71,8 +71,8 @@ public sealed class EpollEngineTests : IDisposable
         Task<PumpOutcome> served = ServeAndCloseAsync(pair, stats);
 
         // Far more than the kernel buffers hold: the server must stop reading while its reply waits.
-        byte[] input = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("\uFB03 stra\u00DFe \u03C9 ", 40_000)));
-        byte[] expected = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("FFI STRASSE \u03A9 ", 40_000)));
+        byte[] input = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("\uFB03 stra\u00DFe \u03C9 ", 10_000)));
+        byte[] expected = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("FFI STRASSE \u03A9 ", 10_000)));
         Task send = Task.Run(async () =>
         {
             await pair.Client.SendAllAsync(input);
@@ -82,11 +82,57 @@ public sealed class EpollEngineTests : IDisposable
         await Eventually.UntilAsync(() => stats.BytesReceived > 0);
         Assert.False(send.IsCompleted); // backpressure reached the client: nothing was buffered without bound
 
+        // Room again both ways (tiny windows would make the rest crawl), and the client starts reading.
+        pair.Client.ReceiveBufferSize = 1024 * 1024;
+        pair.Server.Socket.SendBufferSize = 1024 * 1024;
         Assert.Equal(expected, await pair.Client.ReceiveToEndAsync());
         await send;
         Assert.Equal(PumpOutcome.InputCompleted, await served);
         Assert.Equal(input.Length, stats.BytesReceived);
         Assert.Equal(expected.Length, stats.BytesSent);
+    }
+
+    [Fact]
+    public async Task A_drain_while_a_reply_waits_answers_everything_read_and_the_carried_sequence_then_closes()
+    {
+        await using var pair = await DirectSocketPair.CreateAsync();
+        pair.Client.ReceiveBufferSize = 4096;
+        pair.Client.SendBufferSize = 4096;
+        pair.Server.Socket.ReceiveBufferSize = 4096;
+        pair.Server.Socket.SendBufferSize = 4096;
+        var stats = new TcpConnectionStats(new UpperCounters(), TimeProvider.System);
+        Task<PumpOutcome> served = ServeAndCloseAsync(pair, stats);
+
+        // One ASCII byte, then two-byte sequences: wherever a read ends, it may end inside one (a carry).
+        byte[] input = Encoding.UTF8.GetBytes("x" + new string('\u00E9', 300_000));
+        Task send = Task.Run(async () =>
+        {
+            try
+            {
+                await pair.Client.SendAllAsync(input);
+            }
+            catch (SocketException)
+            {
+                // The server closes once it has drained and lingered: the rest is refused.
+            }
+        });
+
+        // The client reads nothing yet: the server's reply backs up and waits.
+        await Eventually.UntilAsync(() => stats.BytesReceived > 16 * 1024);
+        pair.Server.StopReading();
+
+        byte[] replies = await pair.Client.ReceiveToEndAsync(); // every answer, then the FIN
+        pair.Client.Dispose(); // ends the server's linger
+        Assert.Equal(PumpOutcome.ReadCanceled, await served);
+        await send;
+
+        // Exactly the uppercased form of every byte the server read, a trailing partial sequence passed through.
+        var uppercaser = new Uppercaser(CasingMode.Unicode);
+        byte[] expected = new byte[uppercaser.MaxOutputLength((int)stats.BytesReceived)];
+        var state = default(Utf8UpperState);
+        uppercaser.Transform(input.AsSpan(0, (int)stats.BytesReceived), expected, ref state, isFinalBlock: true, out _, out int written);
+        Assert.Equal(expected.AsSpan(0, written).ToArray(), replies);
+        Assert.Equal(written, stats.BytesSent);
     }
 
     [Fact]

@@ -47,7 +47,18 @@ internal sealed class EpollAcceptor : IValueTaskSource<Socket?>
         handle.DangerousAddRef(ref added);
         _handle = handle;
         Fd = (int)handle.DangerousGetHandle();
-        _loop.AddAcceptor(this);
+        try
+        {
+            _loop.AddAcceptor(this);
+        }
+        catch
+        {
+            // Released, or disposing the listener would wait for this reference forever.
+            _handle = null;
+            Fd = -1;
+            handle.DangerousRelease();
+            throw;
+        }
     }
 
     /// <summary>The next accepted socket, or null once the listener is closed.</summary>
@@ -170,8 +181,11 @@ internal sealed class EpollAcceptor : IValueTaskSource<Socket?>
             }
         }
 
-        _ = Task.Delay(ErrorBackoff).ContinueWith(static (_, s) => ((EpollAcceptor)s!).Resume(), this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        ResumeLater();
     }
+
+    private void ResumeLater() =>
+        _ = Task.Delay(ErrorBackoff).ContinueWith(static (_, s) => ((EpollAcceptor)s!).Resume(), this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     private void Resume()
     {
@@ -187,10 +201,22 @@ internal sealed class EpollAcceptor : IValueTaskSource<Socket?>
     // Callers hold the lock.
     private void SetArmed(bool armed)
     {
-        if (_armed != armed)
+        if (_armed == armed)
+        {
+            return;
+        }
+
+        if (_loop.SetAcceptorInterest(this, armed))
         {
             _armed = armed;
-            _loop.SetAcceptorInterest(this, armed);
+            return;
+        }
+
+        // The kernel refused the change (ENOMEM): say so, and try arming again shortly rather than wait forever.
+        TcpLog.AcceptFailed(_logger, $"epoll_ctl errno {KestrelUpper.Interop.Libc.LastError}");
+        if (armed)
+        {
+            ResumeLater();
         }
     }
 }

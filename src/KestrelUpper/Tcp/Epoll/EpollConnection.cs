@@ -26,7 +26,8 @@ internal sealed unsafe class EpollConnection
     private int _pendingOffset;
     private int _pendingCount;
     private bool _shutdownAfterFlush;
-    private bool _drainAfterFlush;
+    private bool _drainRequested;
+    private bool _lastAnswered;
     private EpollExit _exit;
     private Exception? _error;
     private SafeHandle? _handle;
@@ -111,10 +112,15 @@ internal sealed unsafe class EpollConnection
     }
 
     /// <summary>The socket can take more of the waiting reply.</summary>
-    public EpollStep OnWritable()
+    public EpollStep OnWritable(EpollBuffers buffers)
     {
         Debug.Assert(_pending is not null, "Write interest without a waiting reply.");
         int sent = SendSome(_pending, _pendingOffset, _pendingCount, out int errno);
+        if (sent > 0)
+        {
+            _stats.Touch(); // a slow but steady reader of a long reply is not idle
+        }
+
         _pendingOffset += sent;
         _pendingCount -= sent;
         if (_pendingCount > 0)
@@ -123,9 +129,9 @@ internal sealed unsafe class EpollConnection
         }
 
         ReturnPending();
-        if (_drainAfterFlush)
+        if (_drainRequested)
         {
-            return Complete(EpollExit.Drained);
+            return AnswerLastAndDrain(buffers);
         }
 
         return _shutdownAfterFlush ? Complete(EpollExit.InputCompleted) : EpollStep.Read;
@@ -133,7 +139,8 @@ internal sealed unsafe class EpollConnection
 
     /// <summary>
     /// The server stops reading (drain), or the connection was aborted. A drain answers what the kernel already
-    /// holds (one buffer's worth) and any carried partial sequence, then closes our side.
+    /// holds (one buffer's worth) and any carried partial sequence, then closes our side; with a reply still
+    /// waiting, it does so once the client has taken it.
     /// </summary>
     public EpollStep OnStopReading(EpollBuffers buffers)
     {
@@ -143,38 +150,8 @@ internal sealed unsafe class EpollConnection
             return EpollStep.Done;
         }
 
-        if (_pending is not null)
-        {
-            // Not reading already: finish once the client has taken what is queued.
-            _drainAfterFlush = true;
-            return EpollStep.Write;
-        }
-
-        nint received;
-        fixed (byte* input = buffers.Input)
-        {
-            received = Libc.Recv(Fd, input, (nuint)buffers.Input.Length, Libc.MSG_DONTWAIT);
-        }
-
-        if (received < 0)
-        {
-            int errno = Libc.LastError;
-            if (errno is not (Libc.EAGAIN or Libc.EINTR))
-            {
-                return Fail(errno);
-            }
-
-            received = 0;
-        }
-
-        EpollStep step = Answer(buffers, (int)received, isFinalBlock: true);
-        if (step == EpollStep.Write)
-        {
-            _drainAfterFlush = true;
-            return step;
-        }
-
-        return step == EpollStep.Done ? step : Complete(EpollExit.Drained);
+        _drainRequested = true;
+        return _pending is not null ? EpollStep.Write : AnswerLastAndDrain(buffers);
     }
 
     /// <summary>A fault of the loop itself while handling this connection: end it, report it.</summary>
@@ -196,6 +173,35 @@ internal sealed unsafe class EpollConnection
         {
             _completion.TrySetResult(_exit);
         }
+    }
+
+    private EpollStep AnswerLastAndDrain(EpollBuffers buffers)
+    {
+        if (_lastAnswered)
+        {
+            return Complete(EpollExit.Drained); // the last answer has been sent too
+        }
+
+        _lastAnswered = true;
+        nint received;
+        fixed (byte* input = buffers.Input)
+        {
+            received = Libc.Recv(Fd, input, (nuint)buffers.Input.Length, Libc.MSG_DONTWAIT);
+        }
+
+        if (received < 0)
+        {
+            int errno = Libc.LastError;
+            if (errno is not (Libc.EAGAIN or Libc.EINTR))
+            {
+                return Fail(errno);
+            }
+
+            received = 0;
+        }
+
+        EpollStep step = Answer(buffers, (int)received, isFinalBlock: true);
+        return step == EpollStep.Read ? Complete(EpollExit.Drained) : step; // Write: finish once it is sent
     }
 
     private EpollStep Answer(EpollBuffers buffers, int count, bool isFinalBlock)

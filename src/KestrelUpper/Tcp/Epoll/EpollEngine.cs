@@ -76,6 +76,8 @@ internal sealed class EpollEngine : IDisposable
 
         if (exit == EpollExit.Drained)
         {
+            // Off the loop thread first (this continuation runs on it): the linger may read for seconds.
+            await Task.Yield();
             // Closing with unread input would reset the connection and could destroy replies not read yet.
             await SocketPump.DiscardUntilClosedAsync(connection.Socket).ConfigureAwait(false);
             return PumpOutcome.ReadCanceled;
@@ -115,9 +117,21 @@ internal sealed class EpollEngine : IDisposable
             if (_loops is null)
             {
                 var loops = new EpollLoop[_loopCount];
-                for (int i = 0; i < loops.Length; i++)
+                try
                 {
-                    loops[i] = new EpollLoop(i, new EpollBuffers(_uppercaser, _receiveBufferBytes), _logger);
+                    for (int i = 0; i < loops.Length; i++)
+                    {
+                        loops[i] = new EpollLoop(i, new EpollBuffers(_uppercaser, _receiveBufferBytes), _logger);
+                    }
+                }
+                catch
+                {
+                    foreach (EpollLoop? started in loops)
+                    {
+                        started?.Dispose();
+                    }
+
+                    throw;
                 }
 
                 _loops = loops;

@@ -36,14 +36,18 @@ internal sealed unsafe class EpollLoop : IDisposable
         _epoll = Libc.EpollCreate();
         if (_epoll < 0)
         {
-            throw new Win32Exception(Libc.LastError, "epoll_create1 failed");
+            int errno = Libc.LastError;
+            ReleaseNative();
+            throw new Win32Exception(errno, "epoll_create1 failed");
         }
 
         byte* wake = stackalloc byte[EpollEvents.SingleEventBytes];
         EpollEvents.Write(wake, Libc.EPOLLIN, WakeToken);
         if (Libc.EpollCtl(_epoll, Libc.EPOLL_CTL_ADD, _wake.Fd, wake) != 0)
         {
-            throw new Win32Exception(Libc.LastError, "epoll_ctl(eventfd) failed");
+            int errno = Libc.LastError;
+            ReleaseNative();
+            throw new Win32Exception(errno, "epoll_ctl(eventfd) failed");
         }
 
         _thread = new Thread(Run) { IsBackground = true, Name = $"upper-tcp-{index}" };
@@ -82,8 +86,9 @@ internal sealed unsafe class EpollLoop : IDisposable
         }
     }
 
-    public void SetAcceptorInterest(EpollAcceptor acceptor, bool armed) =>
-        _ = ControlAcceptor(Libc.EPOLL_CTL_MOD, acceptor, armed ? Libc.EPOLLIN : 0);
+    /// <summary>False (errno in <see cref="Libc.LastError"/>) when the kernel refused the change.</summary>
+    public bool SetAcceptorInterest(EpollAcceptor acceptor, bool armed) =>
+        ControlAcceptor(Libc.EPOLL_CTL_MOD, acceptor, armed ? Libc.EPOLLIN : 0) == 0;
 
     public void RemoveAcceptor(EpollAcceptor acceptor) => _ = ControlAcceptor(Libc.EPOLL_CTL_DEL, acceptor, 0);
 
@@ -100,9 +105,7 @@ internal sealed unsafe class EpollLoop : IDisposable
         _wake.Signal();
         if (_thread.Join(StopWait))
         {
-            _ = Libc.Close(_epoll);
-            _events.Dispose();
-            _wake.Dispose();
+            ReleaseNative();
             lock (_acceptorTokens)
             {
                 foreach (GCHandle token in _acceptorTokens)
@@ -113,6 +116,17 @@ internal sealed unsafe class EpollLoop : IDisposable
                 _acceptorTokens.Clear();
             }
         }
+    }
+
+    private void ReleaseNative()
+    {
+        if (_epoll >= 0)
+        {
+            _ = Libc.Close(_epoll);
+        }
+
+        _events.Dispose();
+        _wake.Dispose();
     }
 
     private void Run()
@@ -195,7 +209,7 @@ internal sealed unsafe class EpollLoop : IDisposable
         try
         {
             step = stopReading ? connection.OnStopReading(_buffers)
-                : writable ? connection.OnWritable()
+                : writable ? connection.OnWritable(_buffers)
                 : connection.OnReadable(_buffers);
         }
         catch (Exception ex)

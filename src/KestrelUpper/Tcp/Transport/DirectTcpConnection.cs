@@ -6,8 +6,8 @@ using Microsoft.AspNetCore.Http.Features;
 namespace KestrelUpper.Tcp.Transport;
 
 /// <summary>
-/// A connection accepted by <see cref="DirectTcpListener"/>. It has no pipes: the handler runs
-/// <see cref="SocketPump"/> on <see cref="Socket"/> itself. <see cref="Transport"/> is therefore unsupported,
+/// A connection accepted by <see cref="DirectTcpListener"/>. It has no pipes: the handler serves
+/// <see cref="Socket"/> itself, on an event loop (<see cref="Epoll.EpollEngine"/>) or with <see cref="SocketPump"/>. <see cref="Transport"/> is therefore unsupported,
 /// which is why connection middleware that reads the stream (PROXY protocol, TLS) keeps Kestrel's transport.
 /// </summary>
 internal sealed class DirectTcpConnection : ConnectionContext
