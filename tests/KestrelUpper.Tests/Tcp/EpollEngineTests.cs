@@ -62,11 +62,7 @@ public sealed class EpollEngineTests : IDisposable
     public async Task A_client_that_stops_reading_stalls_its_own_replies_and_gets_every_byte_once_it_reads()
     {
         await using var pair = await DirectSocketPair.CreateAsync();
-        // Small fixed kernel buffers both ways (no autotuning), so they hold a small part of the exchange.
-        pair.Client.ReceiveBufferSize = 4096;
-        pair.Client.SendBufferSize = 4096;
-        pair.Server.Socket.ReceiveBufferSize = 4096;
-        pair.Server.Socket.SendBufferSize = 4096;
+        UseSmallBuffers(pair);
         var stats = new TcpConnectionStats(new UpperCounters(), TimeProvider.System);
         Task<PumpOutcome> served = ServeAndCloseAsync(pair, stats);
 
@@ -96,10 +92,7 @@ public sealed class EpollEngineTests : IDisposable
     public async Task A_drain_while_a_reply_waits_answers_everything_read_and_the_carried_sequence_then_closes()
     {
         await using var pair = await DirectSocketPair.CreateAsync();
-        pair.Client.ReceiveBufferSize = 4096;
-        pair.Client.SendBufferSize = 4096;
-        pair.Server.Socket.ReceiveBufferSize = 4096;
-        pair.Server.Socket.SendBufferSize = 4096;
+        UseSmallBuffers(pair);
         var stats = new TcpConnectionStats(new UpperCounters(), TimeProvider.System);
         Task<PumpOutcome> served = ServeAndCloseAsync(pair, stats);
 
@@ -221,6 +214,16 @@ public sealed class EpollEngineTests : IDisposable
         {
             await pair.Server.DisposeAsync();
         }
+    }
+
+    /// <summary>Small fixed kernel buffers both ways (no autotuning), so they hold a small part of an exchange.</summary>
+    private static void UseSmallBuffers(DirectSocketPair pair)
+    {
+        const int Small = 4096;
+        pair.Client.ReceiveBufferSize = Small;
+        pair.Client.SendBufferSize = Small;
+        pair.Server.Socket.ReceiveBufferSize = Small;
+        pair.Server.Socket.SendBufferSize = Small;
     }
 
     private static EpollEngine Create(int receiveBufferBytes, int loops)

@@ -82,12 +82,7 @@ internal sealed unsafe class EpollConnection
     /// <summary>The socket is readable (or closed, or in error): one receive, answered at once.</summary>
     public EpollStep OnReadable(EpollBuffers buffers)
     {
-        nint received;
-        fixed (byte* input = buffers.Input)
-        {
-            received = Libc.Recv(Fd, input, (nuint)buffers.Input.Length, Libc.MSG_DONTWAIT);
-        }
-
+        nint received = Receive(buffers);
         if (received < 0)
         {
             int errno = Libc.LastError;
@@ -183,12 +178,7 @@ internal sealed unsafe class EpollConnection
         }
 
         _lastAnswered = true;
-        nint received;
-        fixed (byte* input = buffers.Input)
-        {
-            received = Libc.Recv(Fd, input, (nuint)buffers.Input.Length, Libc.MSG_DONTWAIT);
-        }
-
+        nint received = Receive(buffers);
         if (received < 0)
         {
             int errno = Libc.LastError;
@@ -202,6 +192,15 @@ internal sealed unsafe class EpollConnection
 
         EpollStep step = Answer(buffers, (int)received, isFinalBlock: true);
         return step == EpollStep.Read ? Complete(EpollExit.Drained) : step; // Write: finish once it is sent
+    }
+
+    /// <summary>One non-blocking receive into the loop's buffer: the byte count, 0 at the end of input, -1 with errno set.</summary>
+    private nint Receive(EpollBuffers buffers)
+    {
+        fixed (byte* input = buffers.Input)
+        {
+            return Libc.Recv(Fd, input, (nuint)buffers.Input.Length, Libc.MSG_DONTWAIT);
+        }
     }
 
     private EpollStep Answer(EpollBuffers buffers, int count, bool isFinalBlock)
