@@ -1,5 +1,3 @@
-using KestrelUpper.Interop;
-
 namespace KestrelUpper.Hosting;
 
 /// <summary><c>Upper:Sockets</c>: how socket completions are scheduled.</summary>
@@ -15,15 +13,6 @@ internal sealed class SocketsOptions
 
     /// <summary>The number of event loops in force.</summary>
     public int EffectiveEventLoops => EventLoops > 0 ? EventLoops : Environment.ProcessorCount;
-
-    /// <summary>
-    /// The transport the plain TCP port gets: the PROXY protocol is read through Kestrel's pipes, so it keeps
-    /// Kestrel's transport; Epoll falls back to Direct where epoll is not available.
-    /// </summary>
-    public TcpTransport EffectiveTransport(ProxyProtocolMode proxyProtocol) =>
-        proxyProtocol != ProxyProtocolMode.Off ? TcpTransport.Kestrel
-        : Transport == TcpTransport.Epoll && !Libc.IsSupported ? TcpTransport.Direct
-        : Transport;
 
     /// <summary>
     /// Receive buffer of the Direct and Epoll transports: Direct takes it from a pool only while a connection has

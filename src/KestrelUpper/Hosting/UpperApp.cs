@@ -165,7 +165,7 @@ internal static class UpperApp
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            bool direct = options.Sockets.EffectiveTransport(options.Tcp.ProxyProtocol) != TcpTransport.Kestrel;
+            bool direct = options.EffectiveTcpTransport != TcpTransport.Kestrel;
             holder.Tcp = Listen(kestrel, address, options.Tcp.Port, listen => listen.UseConnectionLimit().UseProxyProtocol().UseConnectionHandler<UppercaseConnectionHandler>(), direct);
             holder.Http = Listen(kestrel, address, options.Http.Port, listen => listen.Protocols = HttpProtocols.Http1);
             if (options.Tls.Enabled)
@@ -230,7 +230,7 @@ internal static class UpperApp
         {
             // Kestrel has bound by now; ListenOptions carry the real port when 0 was asked.
             listeners.Tcp = bound.Tcp?.IPEndPoint is { } tcp ? new IPEndPoint(tcp.Address, tcp.Port) : null;
-            listeners.TcpTransport = bound.Tcp?.EndPoint is DirectTcpEndPoint ? options.Sockets.EffectiveTransport(options.Tcp.ProxyProtocol) : TcpTransport.Kestrel;
+            listeners.TcpTransport = bound.Tcp?.EndPoint is DirectTcpEndPoint ? options.EffectiveTcpTransport : TcpTransport.Kestrel;
             listeners.Http = bound.Http?.IPEndPoint;
             listeners.Tls = bound.Tls?.IPEndPoint;
             readiness.TcpListening();

@@ -17,6 +17,9 @@ internal static class SocketPump
     // per round trip (AllocationTests); this pool never trims and keeps up to 256 arrays of each size.
     private static readonly ArrayPool<byte> Buffers = ArrayPool<byte>.Create(maxArrayLength: 1024 * 1024, maxArraysPerBucket: 256);
 
+    // What the linger reads (and throws away) at a time: it only waits for the client's FIN.
+    private const int DiscardBufferBytes = 16 * 1024;
+
     // After a drain's FIN, how long the client gets to close its side before the socket is closed anyway.
     private static readonly TimeSpan LingerAfterDrain = TimeSpan.FromSeconds(2);
 
@@ -112,7 +115,7 @@ internal static class SocketPump
     /// <summary>After a drain's FIN: reads and discards until the client closes too, or the linger runs out.</summary>
     public static async Task DiscardUntilClosedAsync(Socket socket)
     {
-        byte[] buffer = Buffers.Rent(Uppercaser.MinimumDestinationLength * 1024);
+        byte[] buffer = Buffers.Rent(DiscardBufferBytes);
         try
         {
             await DiscardUntilClosedAsync(socket, buffer).ConfigureAwait(false);

@@ -27,7 +27,7 @@ internal sealed class UppercaseConnectionHandler(
 {
     private readonly TimeSpan _idleTimeout = options.Value.Tcp.IdleTimeout;
     private readonly int _receiveBufferBytes = options.Value.Sockets.ReceiveBufferBytes;
-    private readonly bool _epoll = options.Value.Sockets.EffectiveTransport(options.Value.Tcp.ProxyProtocol) == TcpTransport.Epoll;
+    private readonly bool _epoll = options.Value.EffectiveTcpTransport == TcpTransport.Epoll;
 
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {

@@ -215,8 +215,8 @@ internal sealed unsafe class EpollConnection
             return EpollStep.Read;
         }
 
+        // Received() stamped the activity just now; a reply taken slowly is stamped as it goes (OnWritable).
         int sent = SendSome(buffers.Output, 0, produced, out int errno);
-        _stats.Touch(); // a slow but steady reader of a long reply is not idle
         if (sent == produced)
         {
             return EpollStep.Read;

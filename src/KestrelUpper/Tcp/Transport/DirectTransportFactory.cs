@@ -12,7 +12,7 @@ namespace KestrelUpper.Tcp.Transport;
 /// </summary>
 internal sealed class DirectTransportFactory(ILogger<DirectTcpListener> logger, EpollEngine epoll, IOptions<UpperOptions> options) : IConnectionListenerFactory, IConnectionListenerFactorySelector
 {
-    private readonly bool _epoll = options.Value.Sockets.EffectiveTransport(options.Value.Tcp.ProxyProtocol) == TcpTransport.Epoll;
+    private readonly bool _epoll = options.Value.EffectiveTcpTransport == TcpTransport.Epoll;
 
     public bool CanBind(EndPoint endpoint) => endpoint is DirectTcpEndPoint;
 
