@@ -4,13 +4,15 @@
 #   2. `upper bench --json` (our client) against c-epoll, go and KestrelUpper, one after the other
 # Prints both tables as markdown (and keeps the raw logs under $OUT). Loopback only, bounded in time.
 # Knobs: ROUNDS (3), SECS (5), SERVERS (c-epoll go node python-asyncio python-seed), KIT (../shared/bench),
-#        UPPER_SECS (5), OUT (a temp dir).
+#        UPPER_SECS (5), OUT (a temp dir), PROXY (1: also run "kestrelupper-proxy", the same build with
+#        Upper:Tcp:ProxyProtocol=Optional and the load generator's address trusted), UPPER_BENCH (1: step 2).
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 KIT=${KIT:-$repo/../shared/bench}
 OUT=${OUT:-$(mktemp -d "${TMPDIR:-/tmp}/bench-compare.XXXXXX")}
 ROUNDS=${ROUNDS:-3}; SECS=${SECS:-5}; UPPER_SECS=${UPPER_SECS:-5}
 SERVERS=${SERVERS:-"c-epoll go node python-asyncio python-seed"}
+PROXY=${PROXY:-1}; UPPER_BENCH=${UPPER_BENCH:-1}
 [ -d "$KIT" ] || { echo "bench-compare: no kit at $KIT" >&2; exit 2; }
 
 # The kit builds in place; work on a copy so the shared folder stays read-only.
@@ -24,8 +26,14 @@ dotnet publish "$repo/src/KestrelUpper.Client" -c Release -o "$OUT/upper" -v qui
 
 # Limits off for load generation from one address; everything else is the shipped configuration.
 SERVICE="Upper__Tcp__Port={port} Upper__Udp__Port={port} Upper__Http__Port=0 Upper__Udp__RatePerSource=0 Upper__Tcp__MaxConnectionsPerIp=100000 Upper__Log__Format=Text dotnet $OUT/ku/KestrelUpper.dll"
-echo "== compare.sh (ROUNDS=$ROUNDS SECS=$SECS)"
-(cd "$OUT/kit" && ROUNDS=$ROUNDS SECS=$SECS SERVERS="$SERVERS" EXTRA="kestrelupper=env $SERVICE" ./compare.sh) | tee "$OUT/compare.log" | sed -n '/^Run /,$p'
+EXTRA="kestrelupper=env $SERVICE"
+if [ "$PROXY" = 1 ]; then
+  # The load generator sends no header: this measures what reading the PROXY protocol costs the fast path.
+  EXTRA="$EXTRA;kestrelupper-proxy=env Upper__Tcp__ProxyProtocol=Optional Upper__Tcp__TrustedProxies__0=127.0.0.1/32 $SERVICE"
+fi
+echo "== compare.sh (ROUNDS=$ROUNDS SECS=$SECS) $(git -C "$repo" rev-parse --short HEAD)$(git -C "$repo" diff --quiet || echo +dirty)"
+(cd "$OUT/kit" && ROUNDS=$ROUNDS SECS=$SECS SERVERS="$SERVERS" EXTRA="$EXTRA" ./compare.sh) | tee "$OUT/compare.log" | sed -n '/^Run /,$p'
+[ "$UPPER_BENCH" = 1 ] || { echo; echo "raw logs: $OUT"; exit 0; }
 
 echo
 echo "== upper bench (${UPPER_SECS}s each)"

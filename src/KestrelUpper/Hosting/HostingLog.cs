@@ -22,6 +22,6 @@ internal static partial class HostingLog
     public static partial void TransportFallback(ILogger logger, string port, string reason, string transport);
 
     [LoggerMessage(EventId = 5, EventName = "SettingIgnored", Level = LogLevel.Warning,
-        Message = "Configuration key {Key} is no longer read ({Why}); remove it")]
+        Message = "Configuration {Key} is no longer read as before ({Why}); remove or change it")]
     public static partial void SettingIgnored(ILogger logger, string key, string why);
 }

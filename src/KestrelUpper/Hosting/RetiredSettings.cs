@@ -20,7 +20,7 @@ internal static class RetiredSettings
         ("Upper:Udp:ReceiveLoops", "one receive loop serves the UDP port"),
     ];
 
-    /// <summary>The retired keys present in <paramref name="configuration"/>, with why each is no longer read.</summary>
+    /// <summary>The retired keys (and retired meanings) present in <paramref name="configuration"/>, with why each is no longer read.</summary>
     public static IReadOnlyList<(string Key, string Why)> Find(IConfiguration configuration)
     {
         var found = new List<(string Key, string Why)>();
@@ -30,6 +30,12 @@ internal static class RetiredSettings
             {
                 found.Add((key, why));
             }
+        }
+
+        // A batch size of 1 used to select the portable loop; now it is a batch of one in the batch loop.
+        if (configuration["Upper:Udp:BatchSize"]?.Trim() == "1" && configuration["Upper:Udp:Loop"] is null)
+        {
+            found.Add(("Upper:Udp:BatchSize=1", "it no longer selects the portable loop: set Upper:Udp:Loop=Portable for that"));
         }
 
         return found;

@@ -1,6 +1,9 @@
 namespace KestrelUpper.Hosting;
 
-/// <summary><c>Upper:Sockets:Transport</c>: what carries the bytes of the plain TCP port. Either way Kestrel accepts.</summary>
+/// <summary>
+/// <c>Upper:Sockets:Transport</c>: what carries the bytes of the plain TCP port. Either way Kestrel accepts. The numbers
+/// are the ones earlier versions used (0 was the removed Direct transport, and is refused).
+/// </summary>
 internal enum TcpTransport
 {
     /// <summary>
@@ -8,7 +11,7 @@ internal enum TcpTransport
     /// hand-written C server makes. The default; needs Linux on x64 or arm64, elsewhere the port falls back to
     /// <see cref="Kestrel"/> (logged once at start).
     /// </summary>
-    Epoll = 0,
+    Epoll = 2,
 
     /// <summary>Kestrel's socket transport and its pipes, as the HTTP and TLS ports always use.</summary>
     Kestrel = 1,

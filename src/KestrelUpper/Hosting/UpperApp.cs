@@ -153,8 +153,8 @@ internal static class UpperApp
 
         builder.WebHost.UseSockets(sockets =>
         {
-            // Backpressure on Kestrel's transport: a client that never reads its replies fills the output pipe, the
-            // driver's flush waits, the input pipe fills, and the transport stops reading the socket.
+            // Backpressure on Kestrel's transport: a client that never reads its replies stalls the driver's send
+            // (TLS: the output pipe fills and the flush waits), the input pipe fills, and the transport stops reading.
             sockets.MaxWriteBufferSize = options.Tcp.MaxBufferedReplyBytes;
             sockets.MaxReadBufferSize = options.Tcp.MaxBufferedRequestBytes;
         });

@@ -58,9 +58,10 @@ internal sealed class ConnectionControl(ConnectionContext connection, UpperCount
             return; // not started: Start arms
         }
 
-        SessionDeadline deadline = session.NextDeadline(out long due);
         lock (_timerLock)
         {
+            // Read under the lock: of two threads re-arming at once, the later one sees the newer state.
+            SessionDeadline deadline = session.NextDeadline(out long due);
             if (_disposed)
             {
                 return;
@@ -116,10 +117,9 @@ internal sealed class ConnectionControl(ConnectionContext connection, UpperCount
     /// </summary>
     private void CloseIdle()
     {
-        if (Claim(TcpCloseReason.IdleTimeout))
-        {
-            connection.Abort(new ConnectionAbortedException("Idle timeout."));
-        }
+        // Even after a drain claimed the reason: a client that stopped reading mid-drain is not waited for.
+        Claim(TcpCloseReason.IdleTimeout);
+        connection.Abort(new ConnectionAbortedException("Idle timeout."));
     }
 
     /// <summary>On drain, the session answers what has arrived, sends its FIN and lingers.</summary>

@@ -68,6 +68,7 @@ public sealed class UpperOptionsValidatorTests
     [InlineData("Upper:Shutdown:Timeout", "-00:00:01", "Upper:Shutdown:Timeout must not be negative")]
     [InlineData("Upper:Sockets:ReceiveBufferBytes", "100", "Upper:Sockets:ReceiveBufferBytes must be between 1024")]
     [InlineData("Upper:Sockets:Transport", "7", "Upper:Sockets:Transport must be Epoll or Kestrel")]
+    [InlineData("Upper:Sockets:Transport", "0", "Upper:Sockets:Transport must be Epoll or Kestrel")] // 0 was Direct
     [InlineData("Upper:Udp:Loop", "7", "Upper:Udp:Loop must be Batch or Portable")]
     [InlineData("Upper:Sockets:EventLoops", "65", "Upper:Sockets:EventLoops must be between 0")]
     [InlineData("Upper:Sockets:EventLoops", "-1", "Upper:Sockets:EventLoops must be between 0")]
@@ -115,6 +116,18 @@ public sealed class UpperOptionsValidatorTests
         Assert.Equal(["Upper:Sockets:InlineCompletions", "Upper:Udp:ReceiveLoops"], retired.Select(r => r.Key));
         Assert.All(retired, r => Assert.False(string.IsNullOrWhiteSpace(r.Why)));
         Assert.Equal(13000, UpperOptionsLoader.Load(configuration).Tcp.Port); // still loads: a warning, not an error
+    }
+
+    [Fact]
+    public void A_batch_size_of_one_is_named_because_it_no_longer_selects_the_portable_loop()
+    {
+        static IReadOnlyList<(string Key, string Why)> Find(params (string, string)[] settings) => RetiredSettings.Find(new ConfigurationBuilder()
+            .AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Item1, s.Item2)))
+            .Build());
+
+        Assert.Contains("Upper:Udp:Loop=Portable", Assert.Single(Find(("Upper:Udp:BatchSize", "1"))).Why, StringComparison.Ordinal);
+        Assert.Empty(Find(("Upper:Udp:BatchSize", "1"), ("Upper:Udp:Loop", "Batch"))); // said explicitly
+        Assert.Empty(Find(("Upper:Udp:BatchSize", "32")));
     }
 
     [Fact]

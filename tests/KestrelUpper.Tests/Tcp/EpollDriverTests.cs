@@ -212,7 +212,7 @@ public sealed class EpollDriverTests : IDisposable
     {
         try
         {
-            await _drivers[pair].RunAsync(session);
+            await _drivers[pair].RunAsync(session).WaitAsync(TestTimeouts.Default);
             return session.Outcome;
         }
         finally

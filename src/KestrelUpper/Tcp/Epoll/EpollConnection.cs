@@ -75,6 +75,8 @@ internal sealed class EpollConnection : ISessionDriver
         }
         catch
         {
+            // Not registered (epoll_ctl refused it): nothing may drive it any more, a late command included.
+            IsFinished = true;
             Detach();
             throw;
         }
@@ -181,6 +183,7 @@ internal sealed class EpollConnection : ISessionDriver
 
     public void Detach()
     {
+        Fd = -1;
         _handle?.DangerousRelease();
         _handle = null;
     }

@@ -64,41 +64,28 @@ internal sealed class EpollConnectionContext : ConnectionContext, ISessionDriver
     public override void Abort(ConnectionAbortedException abortReason)
     {
         _aborted = true; // before the wake-up, so the loop ends the session instead of serving it on
+        try
+        {
+            // Both directions, as Kestrel's transport does: the loop sees the end at once. The descriptor is closed
+            // by DisposeAsync, after the handler returned and the loop let go of it; closing it here would wait for that.
+            Socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // Already reset by the peer, or closed.
+        }
+
         _driver?.Post(SessionCommands.None);
-        Close(abortive: true);
     }
 
     public override ValueTask DisposeAsync()
     {
-        Close(abortive: false);
+        if (Interlocked.Exchange(ref _closed, 1) == 0)
+        {
+            // close() alone sends the FIN (one system call less than a shutdown first).
+            Socket.Dispose();
+        }
+
         return base.DisposeAsync();
-    }
-
-    private void Close(bool abortive)
-    {
-        if (Interlocked.Exchange(ref _closed, 1) != 0)
-        {
-            return;
-        }
-
-        try
-        {
-            // An abort shuts down both directions, as Kestrel's transport does, so the loop sees the end at once.
-            // Dispose comes after the handler has returned: close() alone sends the FIN (one system call less).
-            if (abortive)
-            {
-                Socket.Shutdown(SocketShutdown.Both);
-            }
-        }
-        catch (SocketException)
-        {
-            // Already reset by the peer.
-        }
-        catch (ObjectDisposedException)
-        {
-        }
-
-        // While a loop uses the descriptor it holds a reference on the handle: the close waits for its release.
-        Socket.Dispose();
     }
 }

@@ -60,15 +60,19 @@ internal sealed unsafe class EpollLoop : IDisposable
     /// </summary>
     public void Register(EpollConnection connection, EpollStep step)
     {
-        connection.Loop = this;
         connection.Interest = EpollConnection.InterestOf(step);
-        connection.Token = GCHandle.Alloc(connection);
+        GCHandle token = GCHandle.Alloc(connection);
+        connection.Token = token;
         if (Control(Libc.EPOLL_CTL_ADD, connection) != 0)
         {
             int errno = Libc.LastError;
-            connection.Token.Free();
+            connection.Token = default;
+            token.Free();
             throw new SocketException((int)Libc.ToSocketError(errno));
         }
+
+        // Only now: commands posted from other threads wake this loop once it really holds the connection.
+        connection.Loop = this;
     }
 
     /// <summary>Adds a listening socket, disarmed; its token lives as long as the loop (listeners are few).</summary>

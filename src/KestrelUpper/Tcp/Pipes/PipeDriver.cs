@@ -27,7 +27,6 @@ internal sealed class PipeDriver(ConnectionContext connection, TimeProvider time
     {
         PipeReader input = connection.Transport.Input;
         using IDriverOutput output = CreateOutput(connection);
-        Action blocked = () => session.OnOutputBlocked();
         SessionAction action = session.Start();
         while (action != SessionAction.Close)
         {
@@ -52,16 +51,18 @@ internal sealed class PipeDriver(ConnectionContext connection, TimeProvider time
             long now = time.GetTimestamp();
             try
             {
-                action = SessionAction.Read;
-                if (read.IsCanceled && Interlocked.Exchange(ref _commands, 0) is var commands and not 0)
+                // The bytes first, as the epoll driver reads before it hands commands over: a header completed in
+                // this read is decided before a deadline or a drain is.
+                output.Expect(buffer.Length);
+                action = buffer.IsEmpty ? SessionAction.Read : session.OnReceived(buffer, output, now);
+                if (read.IsCanceled && action != SessionAction.Close && Interlocked.Exchange(ref _commands, 0) is var commands and not 0)
                 {
                     action = session.OnCommand((SessionCommands)commands, output, now);
-                }
-
-                // On a drain (ReadLast) the buffer in hand is everything the transport has received: the last read.
-                if (action == SessionAction.ReadLast || (action == SessionAction.Read && !buffer.IsEmpty))
-                {
-                    action = session.OnReceived(buffer, output, now);
+                    if (action == SessionAction.ReadLast)
+                    {
+                        // A drain: everything the transport has received was in this read, answered above.
+                        action = session.OnReceived(ReadOnlySequence<byte>.Empty, output, now);
+                    }
                 }
 
                 if (read.IsCompleted && action is SessionAction.Read or SessionAction.Linger)
@@ -74,7 +75,7 @@ internal sealed class PipeDriver(ConnectionContext connection, TimeProvider time
                 input.AdvanceTo(buffer.End);
             }
 
-            if (!await output.SendAsync(blocked).ConfigureAwait(false))
+            if (!await output.SendAsync(session, time).ConfigureAwait(false))
             {
                 session.Abandon(); // the output closed under us: the client is gone or the connection was aborted
                 return;

@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using System.Net.Security;
+using KestrelUpper.Tcp.Protocol;
 
 namespace KestrelUpper.Tcp.Pipes;
 
@@ -15,7 +16,12 @@ internal sealed class PipeOutput(PipeWriter output, SslStream? tls) : IDriverOut
 
     public Span<byte> GetSpan(int sizeHint = 0) => output.GetSpan(sizeHint);
 
-    public async ValueTask<bool> SendAsync(Action blocked)
+    public void Expect(long inputBytes)
+    {
+        // The pipe hands out pooled segments as the session asks for them.
+    }
+
+    public async ValueTask<bool> SendAsync(UppercaseSession session, TimeProvider time)
     {
         if (output.CanGetUnflushedBytes && output.UnflushedBytes == 0)
         {
@@ -26,7 +32,7 @@ internal sealed class PipeOutput(PipeWriter output, SslStream? tls) : IDriverOut
         ValueTask<FlushResult> flushing = output.FlushAsync();
         if (!flushing.IsCompleted)
         {
-            blocked();
+            session.OnOutputBlocked();
         }
 
         FlushResult flushed = await flushing.ConfigureAwait(false);

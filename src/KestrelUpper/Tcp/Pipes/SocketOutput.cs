@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using KestrelUpper.Tcp.Protocol;
 
 namespace KestrelUpper.Tcp.Pipes;
 
@@ -7,14 +9,29 @@ namespace KestrelUpper.Tcp.Pipes;
 /// Replies sent on the connection's socket by the driver itself, for plain TCP over Kestrel's transport: Kestrel's
 /// transport cannot half-close (ending its output closes the socket both ways), and a FIN sent beside its sender
 /// could overtake replies still in its pipe. Sent here, the FIN follows the last reply, and the input stays open
-/// for the linger. The buffer is pooled and held only while a reply is on its way.
+/// for the linger. The buffer is pooled, sized for the read it answers, and held only while a reply is on its way.
 /// </summary>
 internal sealed class SocketOutput(Socket socket) : IDriverOutput
 {
     private const int MinimumBuffer = 4096;
 
+    // A reply goes out in pieces of this size, so a slow but steady reader of a long reply is seen to make progress.
+    private const int SendChunk = 16 * 1024;
+
+    // What one read's reply can be: three times its size (Unicode expansion), plus a carried sequence.
+    private const int GrowthFactor = 3;
+    private const int CarrySlack = 16;
+
     private byte[]? _buffer;
     private int _written;
+
+    public void Expect(long inputBytes)
+    {
+        if (inputBytes > 0)
+        {
+            Room((int)Math.Min(int.MaxValue / GrowthFactor, inputBytes) * GrowthFactor + CarrySlack);
+        }
+    }
 
     public void Advance(int count)
     {
@@ -31,26 +48,34 @@ internal sealed class SocketOutput(Socket socket) : IDriverOutput
 
     public Span<byte> GetSpan(int sizeHint = 0) => Room(sizeHint).Span;
 
-    public async ValueTask<bool> SendAsync(Action blocked)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))] // no allocation when a send has to wait
+    public async ValueTask<bool> SendAsync(UppercaseSession session, TimeProvider time)
     {
         if (_written == 0)
         {
+            Release();
             return true;
         }
 
         try
         {
             ReadOnlyMemory<byte> pending = _buffer.AsMemory(0, _written);
+            bool blocked = false;
             while (!pending.IsEmpty)
             {
                 // A send that does not complete at once is backpressure: the client is not reading.
-                ValueTask<int> sending = socket.SendAsync(pending, SocketFlags.None);
-                if (!sending.IsCompleted)
+                ValueTask<int> sending = socket.SendAsync(pending[..Math.Min(pending.Length, SendChunk)], SocketFlags.None);
+                if (!sending.IsCompleted && !blocked)
                 {
-                    blocked();
+                    blocked = true;
+                    session.OnOutputBlocked();
                 }
 
                 pending = pending[await sending.ConfigureAwait(false)..];
+                if (blocked)
+                {
+                    session.OnOutputProgress(time.GetTimestamp());
+                }
             }
 
             return true;

@@ -170,6 +170,55 @@ public sealed class UppercaseSessionTests
     }
 
     [Fact]
+    public void A_final_reply_the_peer_does_not_take_holds_the_close_until_it_does()
+    {
+        SessionHarness h = Create();
+        h.Session.Start();
+        h.Receive([0xC3]);
+        Assert.Equal(SessionAction.Close, h.End());
+        Assert.Equal(SessionAction.Write, h.Session.OnOutputBlocked());
+        Assert.Equal(SessionState.AwaitingPeer, h.Session.State);
+        Assert.Equal(SessionAction.Write, h.Command(SessionCommands.Drain | SessionCommands.Deadline));
+        Assert.Equal(SessionAction.Close, h.Session.OnOutputTaken(Seconds(1)));
+        Assert.Equal(SessionState.Done, h.Session.State);
+        Assert.Equal(SessionOutcome.InputCompleted, h.Session.Outcome);
+    }
+
+    [Fact]
+    public void A_deadline_and_a_drain_in_one_hand_over_are_both_applied()
+    {
+        SessionHarness h = Create(ProxyProtocolMode.Optional);
+        h.Session.Start();
+        h.Receive("PRO");
+        // The header deadline serves the prefix as plain data, then the drain answers it and lingers.
+        Assert.Equal(SessionAction.ReadLast, h.Command(SessionCommands.Deadline | SessionCommands.Drain, Seconds(5)));
+        Assert.Equal("PRO", h.TakeText());
+        Assert.Equal(SessionAction.Linger, h.Receive([]));
+    }
+
+    [Fact]
+    public void Without_an_idle_timeout_waiting_for_the_peer_has_no_deadline()
+    {
+        SessionHarness h = Create(configure: o => o.Tcp.IdleTimeout = TimeSpan.Zero);
+        h.Session.Start();
+        h.Receive("x");
+        h.Session.OnOutputBlocked();
+        Assert.Equal(SessionDeadline.None, h.Session.NextDeadline(out _));
+    }
+
+    [Fact]
+    public void A_drain_before_the_header_answers_nothing_if_the_client_is_at_its_cap()
+    {
+        SessionHarness h = Create(ProxyProtocolMode.Optional, o => o.Tcp.MaxConnectionsPerIp = 1);
+        Assert.True(h.Limiter.TryAdmitAddress(Peer.Address));
+        h.Session.Start();
+        h.Receive("PR");
+        Assert.Equal(SessionAction.Close, h.Command(SessionCommands.Drain));
+        Assert.Empty(h.TakeOutput());
+        Assert.Equal(1, h.Counters.TcpRejected(TcpRejectReason.MaxConnectionsPerIp));
+    }
+
+    [Fact]
     public void The_linger_ends_at_its_deadline_if_the_peer_never_closes()
     {
         SessionHarness h = Create();
