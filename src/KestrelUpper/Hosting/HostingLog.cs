@@ -16,4 +16,16 @@ internal static partial class HostingLog
     [LoggerMessage(EventId = 3, EventName = "Draining", Level = LogLevel.Information,
         Message = "Shutdown requested: draining for at most {Timeout}")]
     public static partial void Draining(ILogger logger, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 4, EventName = "LogSettingIgnored", Level = LogLevel.Warning,
+        Message = "{ConfigurationKey} is ignored: the Native AOT build reads only Serilog:MinimumLevel")]
+    public static partial void LogSettingIgnored(ILogger logger, string configurationKey);
+
+    [LoggerMessage(EventId = 5, EventName = "ConfigurationError", Level = LogLevel.Critical,
+        Message = "Configuration error: {Problem}")]
+    public static partial void ConfigurationError(ILogger logger, string problem);
+
+    [LoggerMessage(EventId = 6, EventName = "StartFailed", Level = LogLevel.Critical,
+        Message = "Cannot start: {Problem}")]
+    public static partial void StartFailed(ILogger logger, string problem, Exception? exception);
 }
