@@ -65,6 +65,10 @@ public sealed class MetricsEndToEndTests
             Assert.True(scrape.Value("dotnet_process_memory_working_set_bytes") > 0);
             // The same labels as before the official exporter: no otel_scope_* on every sample.
             Assert.DoesNotContain(scrape.Samples, s => s.Labels.Keys.Any(k => k.StartsWith("otel_scope", StringComparison.Ordinal)));
+            // The runtime gauges whose names end in .count are renamed by views (promtool rejects a gauge named *_count).
+            Assert.True(scrape.Value("dotnet_process_cpu_cores") >= 1);
+            Assert.True(scrape.Value("dotnet_assembly_loaded") > 0);
+            Assert.True(scrape.Value("dotnet_timer_active") >= 0);
 
             using JsonDocument status = JsonDocument.Parse(await http.GetStringAsync(new Uri("/status", UriKind.Relative)));
             JsonElement tcp = status.RootElement.GetProperty("tcp");
@@ -78,6 +82,10 @@ public sealed class MetricsEndToEndTests
             Assert.Equal(0, udp.GetProperty("dropped").GetInt64());
             Assert.True(status.RootElement.GetProperty("uptimeSeconds").GetDouble() > 0);
             Assert.Equal("1.0.0", status.RootElement.GetProperty("version").GetString());
+
+            // No response cache: a scrape right after a datagram counts it.
+            Assert.NotNull(await SocketExtensions.UdpExchangeAsync(service.UdpEndPoint, "datagram"u8.ToArray(), TestTimeouts.Default));
+            Assert.Equal(3, (await MetricsScrape.GetAsync(http)).Value("upper_udp_datagrams_total", "network_io_direction=receive"));
         }
         finally
         {
