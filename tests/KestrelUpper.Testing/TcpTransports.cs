@@ -2,12 +2,13 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace KestrelUpper.Testing;
 
-/// <summary>The TCP tests run once per transport (<c>Upper:Sockets:Transport</c>): the same behaviour is owed on both.</summary>
+/// <summary>
+/// The TCP tests run once per driver (<c>Upper:Sockets:Transport</c>): the epoll loops and Kestrel's pipes run the same
+/// session, so the same behaviour is owed on both.
+/// </summary>
 public static class TcpTransports
 {
     public const string Epoll = "Epoll";
-
-    public const string Direct = "Direct";
 
     public const string Kestrel = "Kestrel";
 

@@ -7,9 +7,6 @@ internal sealed class ListenerEndpoints
 {
     public IPEndPoint? Tcp { get; set; }
 
-    /// <summary>What actually carries the TCP port (Direct unless configured otherwise or the PROXY protocol is on).</summary>
-    public TcpTransport TcpTransport { get; set; }
-
     public IPEndPoint? Udp { get; set; }
 
     public IPEndPoint? Http { get; set; }

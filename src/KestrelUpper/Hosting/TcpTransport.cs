@@ -1,23 +1,15 @@
 namespace KestrelUpper.Hosting;
 
-/// <summary><c>Upper:Sockets:Transport</c>: what carries the bytes of the plain TCP port under Kestrel.</summary>
+/// <summary><c>Upper:Sockets:Transport</c>: what carries the bytes of the plain TCP port. Either way Kestrel accepts.</summary>
 internal enum TcpTransport
 {
     /// <summary>
-    /// Kestrel accepts through the service's own listener and the handler drives the socket itself with the
-    /// runtime's async socket calls: receive, uppercase, send, on the thread the receive completed on. No pipes,
-    /// no thread hop per message. The TLS port, the HTTP port and a TCP port with the PROXY protocol on use
-    /// Kestrel's transport whatever is configured.
+    /// The service's own epoll event loops (<c>Tcp/Epoll/</c>): one epoll_wait, recv and send per message, as a
+    /// hand-written C server makes. The default; needs Linux on x64 or arm64, elsewhere the port falls back to
+    /// <see cref="Kestrel"/> (logged once at start).
     /// </summary>
-    Direct = 0,
+    Epoll = 0,
 
-    /// <summary>Kestrel's socket transport and its pipes, as for every other endpoint.</summary>
+    /// <summary>Kestrel's socket transport and its pipes, as the HTTP and TLS ports always use.</summary>
     Kestrel = 1,
-
-    /// <summary>
-    /// As <see cref="Direct"/>, but the accepted sockets are served by the service's own epoll event loops
-    /// (<c>Tcp/Epoll/</c>): one epoll_wait, recv and send per message, as a hand-written C server makes. The
-    /// default; where epoll is not available (not Linux x64/arm64) the port falls back to <see cref="Direct"/>.
-    /// </summary>
-    Epoll = 2,
 }

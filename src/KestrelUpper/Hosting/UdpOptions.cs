@@ -34,16 +34,15 @@ internal sealed class UdpOptions
     /// <summary>The ports in force: the configured list, or the defaults when none is configured.</summary>
     public IReadOnlyList<int> EffectiveBlockedSourcePorts => BlockedSourcePorts ?? DefaultBlockedSourcePorts;
 
-    /// <summary>Concurrent receive loops on the socket. Defaults to 1.</summary>
-    public int ReceiveLoops { get; set; } = 1;
+    /// <summary>Which receive loop serves the port; see <see cref="Hosting.UdpLoop"/>. Defaults to Batch.</summary>
+    public UdpLoop Loop { get; set; } = UdpLoop.Batch;
 
     /// <summary>The most <see cref="BatchSize"/> may be: 1024 datagrams is UIO_MAXIOV, the kernel's cap per recvmmsg/sendmmsg call.</summary>
     public const int MaxBatchSize = 1024;
 
     /// <summary>
-    /// Datagrams received (recvmmsg) and answered (sendmmsg) per system call by the Linux batch loop; 1 selects the
-    /// portable one-datagram-at-a-time loop (always used off Linux). Defaults to 64. Each batch loop holds
-    /// 64 KiB of receive buffer per batch entry (4 MiB at 64).
+    /// Datagrams received (recvmmsg) and answered (sendmmsg) per system call by the batch loop. Defaults to 64. The
+    /// loop holds 64 KiB of receive buffer per batch entry (4 MiB at 64).
     /// </summary>
     public int BatchSize { get; set; } = 64;
 }

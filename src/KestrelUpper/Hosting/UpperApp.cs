@@ -6,7 +6,6 @@ using KestrelUpper.Health;
 using KestrelUpper.Proxy;
 using KestrelUpper.Tcp;
 using KestrelUpper.Tcp.Epoll;
-using KestrelUpper.Tcp.Transport;
 using KestrelUpper.Telemetry;
 using OpenTelemetry.Metrics;
 using KestrelUpper.Text;
@@ -30,8 +29,6 @@ internal static class UpperApp
 
     /// <summary>Exit code when the service cannot start, for example a port already in use.</summary>
     public const int StartFailureExitCode = 1;
-
-    private const string InlineCompletionsVariable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -99,17 +96,14 @@ internal static class UpperApp
         configure?.Invoke(builder);
 
         UpperOptions options = UpperOptionsLoader.Load(builder.Configuration);
-        if (options.Sockets.InlineCompletions)
-        {
-            // Read once by the runtime's socket engine when the first socket is created, which is after this point.
-            Environment.SetEnvironmentVariable(InlineCompletionsVariable, "1");
-        }
+        IReadOnlyList<(string Key, string Why)> retired = RetiredSettings.Find(builder.Configuration);
+        TransportPlan plan = TransportPlan.Decide(options);
 
         var listeners = new ListenerEndpoints();
         AddLogging(builder, options);
-        AddServices(builder.Services, options, listeners);
+        AddServices(builder.Services, options, plan, listeners);
         AddTls(builder.Services, options);
-        ConfigureKestrel(builder, options, out ListenOptionsHolder bound);
+        ConfigureKestrel(builder, options, plan, out ListenOptionsHolder bound);
 
         WebApplication app = builder.Build();
         app.MapHealth();
@@ -119,16 +113,18 @@ internal static class UpperApp
         _ = app.Services.GetRequiredService<MeterProvider>();
         // Routing serves the HTTP port only: the TCP and TLS ports run the uppercase ConnectionHandler, not HTTP.
         app.MapPrometheusScrapingEndpoint(UpperTelemetry.MetricsPath);
-        WatchLifetime(app, options, listeners, bound, SerilogSetup.IgnoredKeys(builder.Configuration));
+        WatchLifetime(app, options, plan, retired, listeners, bound, SerilogSetup.IgnoredKeys(builder.Configuration));
         return app;
     }
 
     private static void AddLogging(WebApplicationBuilder builder, UpperOptions options) =>
         SerilogSetup.AddSerilog(builder.Services, builder.Configuration, options.Log.Format);
 
-    private static void AddServices(IServiceCollection services, UpperOptions options, ListenerEndpoints listeners)
+    private static void AddServices(IServiceCollection services, UpperOptions options, TransportPlan plan, ListenerEndpoints listeners)
     {
         services.AddSingleton(Options.Create(options));
+        services.AddSingleton(plan);
+        services.AddSingleton(new TrustedProxyNetworks(options.Tcp.TrustedProxies));
         services.AddSingleton(listeners);
         services.TryAddSingleton(TimeProvider.System); // tests may bring a fake clock
         services.AddSingleton(new Uppercaser(options.Casing));
@@ -138,7 +134,11 @@ internal static class UpperApp
         services.AddSingleton<UpperMetrics>();
         services.AddUpperTelemetry();
         services.AddSingleton<TcpConnectionLimiter>();
-        services.AddSingleton<EpollEngine>();
+        if (plan.Tcp == TcpTransport.Epoll)
+        {
+            services.AddSingleton<EpollEngine>();
+        }
+
         services.AddSingleton<SourceRateLimiter>();
         services.AddSingleton<UdpDatagramProcessor>();
         services.AddHostedService<UdpUppercaseService>();
@@ -155,7 +155,7 @@ internal static class UpperApp
         }
     }
 
-    private static void ConfigureKestrel(WebApplicationBuilder builder, UpperOptions options, out ListenOptionsHolder bound)
+    private static void ConfigureKestrel(WebApplicationBuilder builder, UpperOptions options, TransportPlan plan, out ListenOptionsHolder bound)
     {
         var holder = new ListenOptionsHolder();
         bound = holder;
@@ -163,20 +163,23 @@ internal static class UpperApp
 
         builder.WebHost.UseSockets(sockets =>
         {
-            // Backpressure: a client that never reads its replies fills the output pipe, the pump's flush waits,
-            // the input pipe fills, and the transport stops reading the socket. Memory per connection stays bounded.
+            // Backpressure on Kestrel's transport: a client that never reads its replies fills the output pipe, the
+            // driver's flush waits, the input pipe fills, and the transport stops reading the socket.
             sockets.MaxWriteBufferSize = options.Tcp.MaxBufferedReplyBytes;
             sockets.MaxReadBufferSize = options.Tcp.MaxBufferedRequestBytes;
-            sockets.UnsafePreferInlineScheduling = options.Sockets.InlinePipeScheduling;
-            sockets.WaitForDataBeforeAllocatingBuffer = options.Sockets.WaitForDataBeforeAllocatingBuffer;
         });
-        // After UseSockets: Kestrel asks the last registered transport first, and this one binds only DirectTcpEndPoint.
-        builder.Services.AddSingleton<IConnectionListenerFactory, DirectTransportFactory>();
+        bool epoll = plan.Tcp == TcpTransport.Epoll;
+        if (epoll)
+        {
+            // After UseSockets: Kestrel asks the last registered transport first, and this one binds only EpollEndPoint.
+            builder.Services.AddSingleton<IConnectionListenerFactory, EpollTransportFactory>();
+        }
+
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            bool direct = options.EffectiveTcpTransport != TcpTransport.Kestrel;
-            holder.Tcp = Listen(kestrel, address, options.Tcp.Port, listen => listen.UseConnectionLimit().UseProxyProtocol().UseConnectionHandler<UppercaseConnectionHandler>(), direct);
+            // The cap first, before anything is read; the session reads the PROXY header on either driver.
+            holder.Tcp = Listen(kestrel, address, options.Tcp.Port, listen => listen.UseConnectionLimit().UseUppercase(readsProxyHeader: true), epoll);
             holder.Http = Listen(kestrel, address, options.Http.Port, listen => listen.Protocols = HttpProtocols.Http1);
             if (options.Tls.Enabled)
             {
@@ -197,13 +200,13 @@ internal static class UpperApp
                         }),
                         HandshakeTimeout = options.Tls.HandshakeTimeout,
                     });
-                    listen.UseConnectionHandler<UppercaseConnectionHandler>();
+                    listen.UseUppercase(readsProxyHeader: false);
                 });
             }
         });
     }
 
-    private static ListenOptions Listen(KestrelServerOptions kestrel, IPAddress address, int port, Action<ListenOptions> configure, bool direct = false)
+    private static ListenOptions Listen(KestrelServerOptions kestrel, IPAddress address, int port, Action<ListenOptions> configure, bool epoll = false)
     {
         ListenOptions? captured = null;
         void Capture(ListenOptions listen)
@@ -212,11 +215,11 @@ internal static class UpperApp
             configure(listen);
         }
 
-        // The marked endpoint is bound by DirectTransportFactory (which does its own dual-stack bind and fallback).
+        // The marked endpoint is bound by EpollTransportFactory (which does its own dual-stack bind and fallback).
         // ListenAnyIP binds [::] dual-stack and falls back to 0.0.0.0 where IPv6 is disabled.
-        if (direct)
+        if (epoll)
         {
-            kestrel.Listen(new DirectTcpEndPoint(address, port), Capture);
+            kestrel.Listen(new EpollEndPoint(address, port), Capture);
         }
         else if (address.Equals(IPAddress.IPv6Any))
         {
@@ -230,7 +233,7 @@ internal static class UpperApp
         return captured!;
     }
 
-    private static void WatchLifetime(WebApplication app, UpperOptions options, ListenerEndpoints listeners, ListenOptionsHolder bound, IReadOnlyList<string> ignoredLogKeys)
+    private static void WatchLifetime(WebApplication app, UpperOptions options, TransportPlan plan, IReadOnlyList<(string Key, string Why)> retired, ListenerEndpoints listeners, ListenOptionsHolder bound, IReadOnlyList<string> ignoredLogKeys)
     {
         ReadinessState readiness = app.Services.GetRequiredService<ReadinessState>();
         ILogger logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("KestrelUpper");
@@ -240,11 +243,25 @@ internal static class UpperApp
             HostingLog.LogSettingIgnored(logger, key);
         }
 
+        foreach ((string key, string why) in retired)
+        {
+            HostingLog.SettingIgnored(logger, key, why);
+        }
+
+        if (plan.TcpFallback is { } tcpFallback)
+        {
+            HostingLog.TransportFallback(logger, "TCP", tcpFallback, "Kestrel socket transport");
+        }
+
+        if (plan.UdpFallback is { } udpFallback)
+        {
+            HostingLog.TransportFallback(logger, "UDP", udpFallback, "portable loop");
+        }
+
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             // Kestrel has bound by now; ListenOptions carry the real port when 0 was asked.
             listeners.Tcp = bound.Tcp?.IPEndPoint is { } tcp ? new IPEndPoint(tcp.Address, tcp.Port) : null;
-            listeners.TcpTransport = bound.Tcp?.EndPoint is DirectTcpEndPoint ? options.EffectiveTcpTransport : TcpTransport.Kestrel;
             listeners.Http = bound.Http?.IPEndPoint;
             listeners.Tls = bound.Tls?.IPEndPoint;
             readiness.TcpListening();
@@ -256,7 +273,16 @@ internal static class UpperApp
                 HostingLog.Listening(logger, "tls", listeners.Tls);
             }
 
-            HostingLog.Started(logger, ServiceVersion.Value, listeners.Tcp, listeners.TcpTransport, listeners.Udp, listeners.Http, options.Casing.ToString());
+            HostingLog.Started(
+                logger,
+                ServiceVersion.Value,
+                listeners.Tcp,
+                plan.DescribeTcp(options.Sockets.EffectiveEventLoops),
+                listeners.Udp,
+                plan.DescribeUdp(options.Udp.BatchSize),
+                listeners.Http,
+                listeners.Tls is { } tls ? $"{tls} (Kestrel sockets)" : "off",
+                options.Casing.ToString());
         });
         app.Lifetime.ApplicationStopping.Register(() =>
         {

@@ -26,13 +26,4 @@ internal sealed class UpperOptions
     public SocketsOptions Sockets { get; set; } = new();
 
     public LogOptions Log { get; set; } = new();
-
-    /// <summary>
-    /// The transport the plain TCP port gets: the PROXY protocol is read through Kestrel's pipes, so it keeps
-    /// Kestrel's transport; Epoll falls back to Direct where epoll is not available.
-    /// </summary>
-    public TcpTransport EffectiveTcpTransport =>
-        Tcp.ProxyProtocol != ProxyProtocolMode.Off ? TcpTransport.Kestrel
-        : Sockets.Transport == TcpTransport.Epoll && !Interop.Libc.IsSupported ? TcpTransport.Direct
-        : Sockets.Transport;
 }

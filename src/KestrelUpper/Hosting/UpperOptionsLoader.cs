@@ -8,6 +8,11 @@ internal static class UpperOptionsLoader
     /// <exception cref="ConfigurationErrorException">A value does not parse or is out of range.</exception>
     public static UpperOptions Load(IConfiguration configuration)
     {
+        if (string.Equals(configuration["Upper:Sockets:Transport"]?.Trim(), RetiredSettings.DirectTransport, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ConfigurationErrorException(RetiredSettings.DirectTransportError);
+        }
+
         var options = new UpperOptions();
         try
         {

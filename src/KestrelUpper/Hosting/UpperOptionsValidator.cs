@@ -65,7 +65,7 @@ internal sealed class UpperOptionsValidator : IValidateOptions<UpperOptions>
         CheckRange(errors, "Upper:Tcp:MaxBufferedRequestBytes", options.Tcp.MaxBufferedRequestBytes, 4096, 64 * 1024 * 1024);
         if (!Enum.IsDefined(options.Sockets.Transport))
         {
-            errors.Add($"Upper:Sockets:Transport must be Epoll, Direct or Kestrel (got '{options.Sockets.Transport}').");
+            errors.Add($"Upper:Sockets:Transport must be Epoll or Kestrel (got '{options.Sockets.Transport}').");
         }
 
         CheckRange(errors, "Upper:Sockets:ReceiveBufferBytes", options.Sockets.ReceiveBufferBytes, 1024, 1024 * 1024);
@@ -77,7 +77,11 @@ internal sealed class UpperOptionsValidator : IValidateOptions<UpperOptions>
         CheckRange(errors, "Upper:Udp:RatePerSource", options.Udp.RatePerSource, 0, int.MaxValue);
         CheckRange(errors, "Upper:Udp:BurstPerSource", options.Udp.BurstPerSource, 1, int.MaxValue);
         CheckRange(errors, "Upper:Udp:MaxTrackedSources", options.Udp.MaxTrackedSources, 1, 16 * 1024 * 1024);
-        CheckRange(errors, "Upper:Udp:ReceiveLoops", options.Udp.ReceiveLoops, 1, 64);
+        if (!Enum.IsDefined(options.Udp.Loop))
+        {
+            errors.Add($"Upper:Udp:Loop must be Batch or Portable (got '{options.Udp.Loop}').");
+        }
+
         CheckRange(errors, "Upper:Udp:BatchSize", options.Udp.BatchSize, 1, UdpOptions.MaxBatchSize);
         foreach (int port in options.Udp.EffectiveBlockedSourcePorts)
         {

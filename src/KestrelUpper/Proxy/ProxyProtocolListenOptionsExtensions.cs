@@ -9,8 +9,8 @@ namespace KestrelUpper.Proxy;
 internal static class ProxyProtocolListenOptionsExtensions
 {
     /// <summary>
-    /// Reads the PROXY header of every connection as <c>Upper:Tcp:ProxyProtocol</c> says; a no-op when it is Off.
-    /// Call it FIRST on the listener: the header precedes everything else, a TLS handshake included.
+    /// Reads the PROXY header of every connection as <c>Upper:Tcp:ProxyProtocol</c> says; a no-op when it is Off. For the
+    /// TLS port, before the handshake (the plain TCP port's sessions read the header themselves, on either driver).
     /// </summary>
     public static ListenOptions UseProxyProtocol(this ListenOptions listen)
     {
@@ -23,7 +23,7 @@ internal static class ProxyProtocolListenOptionsExtensions
             return listen;
         }
 
-        var trusted = new TrustedProxyNetworks(tcp.TrustedProxies);
+        TrustedProxyNetworks trusted = services.GetRequiredService<TrustedProxyNetworks>();
         UpperCounters counters = services.GetRequiredService<UpperCounters>();
         TimeProvider time = services.GetRequiredService<TimeProvider>();
         ILogger<ProxyProtocolMiddleware> logger = services.GetRequiredService<ILogger<ProxyProtocolMiddleware>>();

@@ -20,7 +20,7 @@ internal static class ConnectionLimitListenOptionsExtensions
         {
             if (!limiter.TryAdmitConnection())
             {
-                TcpRejection.Record(counters, logger, connection, TcpRejectReason.MaxConnections);
+                TcpRejection.Record(counters, logger, connection.ConnectionId, connection.RemoteEndPoint, TcpRejectReason.MaxConnections);
                 return;
             }
 

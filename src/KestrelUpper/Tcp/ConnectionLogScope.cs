@@ -1,17 +1,20 @@
 using System.Collections;
-using System.Net;
+using Microsoft.AspNetCore.Connections;
 
 namespace KestrelUpper.Tcp;
 
-/// <summary>Log scope of one connection: every event inside it carries the connection id and the client endpoint.</summary>
-internal sealed class ConnectionLogScope(string connectionId, EndPoint? remoteEndPoint) : IReadOnlyList<KeyValuePair<string, object?>>
+/// <summary>
+/// Log scope of one connection: every event inside it carries the connection id and the client endpoint. The endpoint
+/// is read when an event is written, so events after a PROXY header name the client the header named.
+/// </summary>
+internal sealed class ConnectionLogScope(ConnectionContext connection) : IReadOnlyList<KeyValuePair<string, object?>>
 {
     public int Count => 2;
 
     public KeyValuePair<string, object?> this[int index] => index switch
     {
-        0 => new("ConnectionId", connectionId),
-        1 => new("RemoteEndPoint", remoteEndPoint?.ToString()),
+        0 => new("ConnectionId", connection.ConnectionId),
+        1 => new("RemoteEndPoint", connection.RemoteEndPoint?.ToString()),
         _ => throw new ArgumentOutOfRangeException(nameof(index)),
     };
 
@@ -23,5 +26,5 @@ internal sealed class ConnectionLogScope(string connectionId, EndPoint? remoteEn
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    public override string ToString() => $"ConnectionId:{connectionId} RemoteEndPoint:{remoteEndPoint}";
+    public override string ToString() => $"ConnectionId:{connection.ConnectionId} RemoteEndPoint:{connection.RemoteEndPoint}";
 }

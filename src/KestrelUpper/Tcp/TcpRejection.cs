@@ -1,14 +1,14 @@
+using System.Net;
 using KestrelUpper.Telemetry;
-using Microsoft.AspNetCore.Connections;
 
 namespace KestrelUpper.Tcp;
 
 /// <summary>Records a connection refused by a limit: the counter and the Debug event, the same for every cap.</summary>
 internal static class TcpRejection
 {
-    public static void Record(UpperCounters counters, ILogger logger, ConnectionContext connection, TcpRejectReason reason)
+    public static void Record(UpperCounters counters, ILogger logger, string connectionId, EndPoint? remoteEndPoint, TcpRejectReason reason)
     {
         counters.TcpConnectionRejected(reason);
-        TcpLog.ConnectionRejected(logger, connection.ConnectionId, connection.RemoteEndPoint, TelemetryNames.ToAttributeValue(reason));
+        TcpLog.ConnectionRejected(logger, connectionId, remoteEndPoint, TelemetryNames.ToAttributeValue(reason));
     }
 }

@@ -1,83 +1,42 @@
-using System.Net;
 using System.Net.Sockets;
-using KestrelUpper.Hosting;
-using KestrelUpper.Tcp.Epoll;
-using KestrelUpper.Tcp.Transport;
+using KestrelUpper.Tcp.Pipes;
+using KestrelUpper.Tcp.Protocol;
 using KestrelUpper.Telemetry;
 using KestrelUpper.Text;
 using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Connections.Features;
-using Microsoft.Extensions.Options;
 
 namespace KestrelUpper.Tcp;
 
 /// <summary>
-/// Kestrel's handler for the raw TCP port: admits the connection against the limits, then serves it (on an epoll
-/// event loop, with <see cref="SocketPump"/>, or with <see cref="UppercasePump"/> through Kestrel's pipes, by
-/// transport) until the client finishes, the server drains, or the connection goes idle.
+/// Kestrel's handler for the raw TCP (and TLS) port: one <see cref="UppercaseSession"/> per connection, run by the
+/// connection's driver — an epoll event loop when the transport offers one (<see cref="ISessionDriverFeature"/>),
+/// else the pipes of Kestrel's transport — until the client finishes, the server drains, or the connection goes idle.
 /// </summary>
 internal sealed class UppercaseConnectionHandler(
+    SessionSettings settings,
     Uppercaser uppercaser,
     TcpConnectionLimiter limiter,
-    EpollEngine epoll,
     UpperCounters counters,
     TimeProvider time,
-    IOptions<UpperOptions> options,
     ILogger<UppercaseConnectionHandler> logger) : ConnectionHandler
 {
-    private readonly TimeSpan _idleTimeout = options.Value.Tcp.IdleTimeout;
-    private readonly int _receiveBufferBytes = options.Value.Sockets.ReceiveBufferBytes;
-    private readonly bool _epoll = options.Value.EffectiveTcpTransport == TcpTransport.Epoll;
-
     public override async Task OnConnectedAsync(ConnectionContext connection)
-    {
-        // The global cap was taken by the listener's first middleware; the per-address cap needs the client's
-        // address, which a PROXY header may only just have supplied. Refused before a byte of payload is read.
-        IPAddress? address = ClientAddress.Of(connection.RemoteEndPoint);
-        if (address is not null && !limiter.TryAdmitAddress(address))
-        {
-            TcpRejection.Record(counters, logger, connection, TcpRejectReason.MaxConnectionsPerIp);
-            return;
-        }
-
-        counters.TcpConnectionOpened();
-        try
-        {
-            await ServeAsync(connection).ConfigureAwait(false);
-        }
-        finally
-        {
-            counters.TcpConnectionClosed();
-            if (address is not null)
-            {
-                limiter.ReleaseAddress(address);
-            }
-        }
-    }
-
-    private async Task ServeAsync(ConnectionContext connection)
     {
         // The scope tags the Debug events of this connection; the events above Debug carry the id and address in
         // their own text, so without Debug logging the per-connection scope (an allocation and a context switch of
         // the async-local log state) is skipped.
-        using IDisposable? scope = logger.IsEnabled(LogLevel.Debug) ? logger.BeginScope(new ConnectionLogScope(connection.ConnectionId, connection.RemoteEndPoint)) : null;
-        TcpLog.ConnectionOpened(logger, connection.ConnectionId, connection.RemoteEndPoint);
-
+        using IDisposable? scope = logger.IsEnabled(LogLevel.Debug) ? logger.BeginScope(new ConnectionLogScope(connection)) : null;
         long started = time.GetTimestamp();
-        var stats = new TcpConnectionStats(counters, time);
-        var closer = new ServerClose(connection, counters);
-        using CancellationTokenRegistration drain = closer.WatchDrain(connection.Features.Get<IConnectionLifetimeNotificationFeature>());
-        using IdleWatch? idle = _idleTimeout > TimeSpan.Zero ? new IdleWatch(time, _idleTimeout, stats, closer.CloseIdle) : null;
+        using var control = new ConnectionControl(connection, counters, time);
+        var session = new UppercaseSession(settings, uppercaser, counters, limiter, logger, connection.ConnectionId, connection.RemoteEndPoint, control, started);
+        ISessionDriver driver = connection.Features.Get<ISessionDriverFeature>()?.CreateDriver() ?? new PipeDriver(connection, time);
+        control.Start(session, driver);
 
         string outcome;
         try
         {
-            PumpOutcome result = connection is not DirectTcpConnection direct
-                ? await UppercasePump.RunAsync(connection.Transport.Input, connection.Transport.Output, uppercaser, stats, closer).ConfigureAwait(false)
-                : _epoll
-                ? await epoll.ServeAsync(direct, stats).ConfigureAwait(false)
-                : await SocketPump.RunAsync(direct, uppercaser, stats, _receiveBufferBytes).ConfigureAwait(false);
-            outcome = result.ToString();
+            await driver.RunAsync(session).ConfigureAwait(false);
+            outcome = Describe(session.Outcome);
         }
         catch (Exception ex) when (IsConnectionLoss(ex))
         {
@@ -90,10 +49,24 @@ internal sealed class UppercaseConnectionHandler(
             outcome = "failed";
             TcpLog.ConnectionFailed(logger, connection.ConnectionId, connection.RemoteEndPoint, ex);
         }
+        finally
+        {
+            session.Abandon();
+            session.Release();
+        }
 
-        outcome = closer.Reason is { } reason ? TelemetryNames.ToAttributeValue(reason) : outcome;
-        TcpLog.ConnectionClosed(logger, connection.ConnectionId, connection.RemoteEndPoint, outcome, time.GetElapsedTime(started).TotalMilliseconds, stats.BytesReceived, stats.BytesSent);
+        outcome = control.Reason is { } reason ? TelemetryNames.ToAttributeValue(reason) : outcome;
+        TcpLog.ConnectionClosed(logger, connection.ConnectionId, connection.RemoteEndPoint, outcome, time.GetElapsedTime(started).TotalMilliseconds, session.BytesReceived, session.BytesSent);
     }
+
+    private static string Describe(SessionOutcome outcome) => outcome switch
+    {
+        SessionOutcome.InputCompleted => "input_completed",
+        SessionOutcome.Drained => "drained",
+        SessionOutcome.Rejected => "rejected",
+        SessionOutcome.PeerLeft => "peer_left",
+        _ => "lost", // the transport ended it: the output closed under us, or an abort
+    };
 
     private static bool IsConnectionLoss(Exception ex) =>
         ex is ConnectionResetException or ConnectionAbortedException or IOException or SocketException or OperationCanceledException or ObjectDisposedException;

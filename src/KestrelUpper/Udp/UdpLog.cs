@@ -24,6 +24,6 @@ internal static partial class UdpLog
     public static partial void SystemCallFailed(ILogger logger, string call, int errno, string error, long suppressed);
 
     [LoggerMessage(EventId = 205, EventName = "UdpLoopsStarted", Level = LogLevel.Information,
-        Message = "UDP receive loops started: {Loops} x {Kind} (batch size {BatchSize})")]
-    public static partial void LoopsStarted(ILogger logger, int loops, string kind, int batchSize);
+        Message = "UDP receive loop started: {Kind}")]
+    public static partial void LoopsStarted(ILogger logger, string kind);
 }

@@ -4,8 +4,8 @@ using System.Net.Sockets;
 namespace KestrelUpper.Udp;
 
 /// <summary>
-/// The portable receive loop (any OS, or <c>Upper:Udp:BatchSize</c> = 1): one datagram per receive and per send
-/// over the shared socket, with its own buffers and its own <see cref="SocketAddress"/>, reused for every
+/// The portable receive loop (any OS, or <c>Upper:Udp:Loop=Portable</c>): one datagram per receive and per send
+/// over the socket, with its own buffers and its own <see cref="SocketAddress"/>, reused for every
 /// datagram: the steady state allocates nothing.
 /// </summary>
 internal sealed class UdpReceiveLoop(Socket socket, UdpDatagramHandler handler)

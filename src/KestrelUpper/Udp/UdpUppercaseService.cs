@@ -18,6 +18,7 @@ internal sealed class UdpUppercaseService(
     ListenerEndpoints endpoints,
     ReadinessState readiness,
     TimeProvider time,
+    TransportPlan plan,
     IOptions<UpperOptions> options,
     ILogger<UdpUppercaseService> logger) : BackgroundService
 {
@@ -47,37 +48,21 @@ internal sealed class UdpUppercaseService(
         }
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         Socket socket = _socket ?? throw new InvalidOperationException("The UDP socket is bound in StartAsync.");
         UdpOptions udp = options.Value.Udp;
         var handler = new UdpDatagramHandler(processor, counters, new LogThrottle(time, LogInterval), logger);
-        bool batch = UsesBatchLoop(udp);
-        UdpLog.LoopsStarted(logger, udp.ReceiveLoops, batch ? "recvmmsg/sendmmsg batch" : "portable", batch ? udp.BatchSize : 1);
-        var loops = new Task[udp.ReceiveLoops];
-        for (int i = 0; i < loops.Length; i++)
+        UdpLog.LoopsStarted(logger, plan.DescribeUdp(udp.BatchSize));
+        if (plan.Udp == UdpLoop.Batch)
         {
-            if (batch)
-            {
-                loops[i] = RunBatchLoopAsync(socket, handler, udp.BatchSize, $"upper-udp-{i}", stoppingToken);
-            }
-            else
-            {
-                var loop = new UdpReceiveLoop(socket, handler);
-                loops[i] = Task.Run(() => loop.RunAsync(stoppingToken), CancellationToken.None);
-            }
+            // Disposed (buffers freed) only once its thread has ended; StopAsync disposes the socket after that.
+            using var loop = new UdpBatchLoop(socket, handler, udp.BatchSize, "upper-udp-0");
+            await loop.RunAsync(stoppingToken).ConfigureAwait(false);
         }
-
-        return Task.WhenAll(loops);
-    }
-
-    /// <summary>The Linux batch loop where its system calls exist and batching was asked for; else the portable loop.</summary>
-    internal static bool UsesBatchLoop(UdpOptions udp) => Interop.Libc.IsSupported && udp.BatchSize > 1;
-
-    private static async Task RunBatchLoopAsync(Socket socket, UdpDatagramHandler handler, int batchSize, string threadName, CancellationToken stoppingToken)
-    {
-        // Disposed (buffers freed) only once its thread has ended; StopAsync disposes the socket after that.
-        using var loop = new UdpBatchLoop(socket, handler, batchSize, threadName);
-        await loop.RunAsync(stoppingToken).ConfigureAwait(false);
+        else
+        {
+            await Task.Run(() => new UdpReceiveLoop(socket, handler).RunAsync(stoppingToken), CancellationToken.None).ConfigureAwait(false);
+        }
     }
 }

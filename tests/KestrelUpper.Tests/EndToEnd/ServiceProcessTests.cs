@@ -12,6 +12,7 @@ public sealed class ServiceProcessTests
     [InlineData("Upper__Tcp__Port", "70000", "Upper:Tcp:Port must be between 0 and 65535")]
     [InlineData("Upper__Casing", "Shouty", "Upper:Casing")]
     [InlineData("Upper__Address", "example.com", "Upper:Address must be an IP address")]
+    [InlineData("Upper__Sockets__Transport", "Direct", "Upper:Sockets:Transport=Direct was removed: use Epoll")]
     [InlineData("Serilog__MinimumLevel__Default", "Loud", "'Loud' at 'Serilog:MinimumLevel:Default' is not a Serilog level")]
     public async Task A_bad_value_is_one_clear_line_and_exit_code_2(string key, string value, string expected)
     {

@@ -27,6 +27,7 @@ public sealed class UpperOptionsValidatorTests
         Assert.Equal(1000, o.Udp.BurstPerSource);
         Assert.Equal(65_507, o.Udp.MaxReplyBytes);
         Assert.Equal(64, o.Udp.BatchSize);
+        Assert.Equal(UdpLoop.Batch, o.Udp.Loop);
         Assert.Equal([0, 7, 17, 19, 53, 111, 123, 137, 161, 389, 1900, 5353, 11211], o.Udp.EffectiveBlockedSourcePorts);
         Assert.Equal(TimeSpan.FromSeconds(10), o.Shutdown.Timeout);
         Assert.Equal(TcpTransport.Epoll, o.Sockets.Transport);
@@ -66,7 +67,8 @@ public sealed class UpperOptionsValidatorTests
     [InlineData("Upper:Udp:BatchSize", "1025", "Upper:Udp:BatchSize must be between 1 and 1024 (got 1025)")]
     [InlineData("Upper:Shutdown:Timeout", "-00:00:01", "Upper:Shutdown:Timeout must not be negative")]
     [InlineData("Upper:Sockets:ReceiveBufferBytes", "100", "Upper:Sockets:ReceiveBufferBytes must be between 1024")]
-    [InlineData("Upper:Sockets:Transport", "7", "Upper:Sockets:Transport must be Epoll, Direct or Kestrel")]
+    [InlineData("Upper:Sockets:Transport", "7", "Upper:Sockets:Transport must be Epoll or Kestrel")]
+    [InlineData("Upper:Udp:Loop", "7", "Upper:Udp:Loop must be Batch or Portable")]
     [InlineData("Upper:Sockets:EventLoops", "65", "Upper:Sockets:EventLoops must be between 0")]
     [InlineData("Upper:Sockets:EventLoops", "-1", "Upper:Sockets:EventLoops must be between 0")]
     public void Rejects_out_of_range_values_with_the_key_in_the_message(string key, string value, string expected)
@@ -83,6 +85,43 @@ public sealed class UpperOptionsValidatorTests
     {
         var ex = Assert.Throws<ConfigurationErrorException>(() => Load((key, value)));
         Assert.Contains(key, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Direct")]
+    [InlineData("direct")]
+    [InlineData(" Direct ")]
+    public void The_removed_direct_transport_is_refused_naming_what_replaced_it(string value)
+    {
+        var ex = Assert.Throws<ConfigurationErrorException>(() => Load(("Upper:Sockets:Transport", value)));
+        Assert.Equal(RetiredSettings.DirectTransportError, ex.Message);
+        Assert.Contains("use Epoll", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("or Kestrel", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Retired_keys_are_found_with_the_reason_and_bind_to_nothing()
+    {
+        IConfiguration configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Upper:Sockets:InlineCompletions"] = "true",
+                ["Upper:Udp:ReceiveLoops"] = "2",
+                ["Upper:Tcp:Port"] = "13000",
+            })
+            .Build();
+
+        IReadOnlyList<(string Key, string Why)> retired = RetiredSettings.Find(configuration);
+        Assert.Equal(["Upper:Sockets:InlineCompletions", "Upper:Udp:ReceiveLoops"], retired.Select(r => r.Key));
+        Assert.All(retired, r => Assert.False(string.IsNullOrWhiteSpace(r.Why)));
+        Assert.Equal(13000, UpperOptionsLoader.Load(configuration).Tcp.Port); // still loads: a warning, not an error
+    }
+
+    [Fact]
+    public void The_shipped_appsettings_uses_no_retired_key()
+    {
+        IConfiguration shipped = new ConfigurationBuilder().AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: false).Build();
+        Assert.Empty(RetiredSettings.Find(shipped));
     }
 
     [Fact]

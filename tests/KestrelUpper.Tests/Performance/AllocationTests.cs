@@ -2,7 +2,10 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using KestrelUpper.Hosting;
-using KestrelUpper.Tcp;
+using KestrelUpper.Tcp.Pipes;
+using KestrelUpper.Tcp.Protocol;
+using KestrelUpper.Tests.Tcp.Protocol;
+using Microsoft.AspNetCore.Connections;
 using KestrelUpper.Telemetry;
 using KestrelUpper.Testing;
 using KestrelUpper.Text;
@@ -22,14 +25,15 @@ public sealed class AllocationTests
     private static readonly byte[] Message = "hello, straße! ﬁx γειά 🙂\n"u8.ToArray();
 
     [Fact]
-    public async Task The_tcp_pump_allocates_nothing_per_message()
+    public async Task The_pipe_driver_and_its_session_allocate_nothing_per_message()
     {
         // Inline schedulers keep the whole exchange on this thread, so the per-thread counter sees all of it.
         var options = new PipeOptions(readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, useSynchronizationContext: false);
         var input = new Pipe(options);
         var output = new Pipe(options);
-        var stats = new TcpConnectionStats(new UpperCounters(), TimeProvider.System);
-        Task<PumpOutcome> pump = UppercasePump.RunAsync(input.Reader, output.Writer, new Uppercaser(CasingMode.Unicode), stats);
+        var connection = new DefaultConnectionContext("alloc", new DuplexPipe(input.Reader, output.Writer), new DuplexPipe(output.Reader, input.Writer));
+        UppercaseSession session = SessionHarness.ForDriver(new IPEndPoint(IPAddress.Loopback, 40_000), connection.ConnectionId);
+        Task running = new PipeDriver(connection, TimeProvider.System).RunAsync(session);
 
         await Exchange(input.Writer, output.Reader, 1_000); // warm up: tiered JIT, pools
         long before = GC.GetAllocatedBytesForCurrentThread();
@@ -44,7 +48,33 @@ public sealed class AllocationTests
         Assert.True(large < 8192, $"20000 messages allocated {large} bytes (1000 allocated {small}).");
 
         await input.Writer.CompleteAsync();
-        Assert.Equal(PumpOutcome.InputCompleted, await pump.WaitAsync(TestTimeouts.Default));
+        await running.WaitAsync(TestTimeouts.Default);
+        Assert.Equal(SessionOutcome.InputCompleted, session.Outcome);
+    }
+
+    [Fact]
+    public void The_session_allocates_nothing_per_message_behind_a_proxy_header()
+    {
+        SessionHarness h = SessionHarness.Create(KestrelUpper.Hosting.ProxyProtocolMode.Required);
+        h.Session.Start();
+        h.Receive(KestrelUpper.Tests.Proxy.ProxyHeaders.Ascii("PROXY TCP4 203.0.113.7 192.0.2.10 40000 12000\r\n"));
+        var message = new System.Buffers.ReadOnlySequence<byte>(Message);
+        for (int i = 0; i < 1_000; i++)
+        {
+            h.Session.OnReceived(message, h.Output, i);
+            h.Output.Clear();
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 100_000; i++)
+        {
+            h.Session.OnReceived(message, h.Output, i);
+            h.Output.Clear();
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(allocated < 8192, $"100000 messages allocated {allocated} bytes.");
+        Assert.Equal(101_000L * Message.Length, h.Session.BytesReceived);
     }
 
     [Fact]
@@ -80,6 +110,13 @@ public sealed class AllocationTests
             ReadResult result = await output.ReadAsync();
             output.AdvanceTo(result.Buffer.End);
         }
+    }
+
+    private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
+    {
+        public PipeReader Input { get; } = input;
+
+        public PipeWriter Output { get; } = output;
     }
 
     private static int Process(UdpDatagramProcessor processor, SocketAddress address, byte[] reply, int count)

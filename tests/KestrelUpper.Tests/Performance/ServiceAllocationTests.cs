@@ -27,7 +27,7 @@ public sealed class ServiceAllocationTests(Xunit.Abstractions.ITestOutputHelper 
 
     [Theory]
     [InlineData(TcpTransports.Epoll)]
-    [InlineData(TcpTransports.Direct)]
+    [InlineData(TcpTransports.Kestrel)]
     public async Task A_tcp_connection_allocates_a_bounded_amount_whatever_the_message_count(string transport)
     {
         await using ServiceProcess service = await ServiceProcess.StartAsync(new Dictionary<string, string> { ["Upper__Sockets__Transport"] = transport });
@@ -45,13 +45,13 @@ public sealed class ServiceAllocationTests(Xunit.Abstractions.ITestOutputHelper 
     }
 
     [Theory]
-    [InlineData(64)] // the Linux batch loop (recvmmsg/sendmmsg)
-    [InlineData(1)] // the portable loop
-    public async Task The_udp_loop_allocates_a_bounded_amount_whatever_the_datagram_count(int batchSize)
+    [InlineData(UdpLoops.Batch)] // the Linux batch loop (recvmmsg/sendmmsg)
+    [InlineData(UdpLoops.Portable)]
+    public async Task The_udp_loop_allocates_a_bounded_amount_whatever_the_datagram_count(string loop)
     {
         await using ServiceProcess service = await ServiceProcess.StartAsync(new Dictionary<string, string>
         {
-            ["Upper__Udp__BatchSize"] = batchSize.ToString(CultureInfo.InvariantCulture),
+            ["Upper__Udp__Loop"] = loop,
             ["Upper__Udp__RatePerSource"] = "0",
         });
         using var http = new HttpClient { BaseAddress = new Uri($"http://{service.HttpEndPoint}/"), Timeout = TestTimeouts.Default };
@@ -64,7 +64,7 @@ public sealed class ServiceAllocationTests(Xunit.Abstractions.ITestOutputHelper 
         long small = await MeasureAsync(http, () => Task.FromResult(mismatched += DatagramRoundTrips(client, reply, expected, Small)));
         long large = await MeasureAsync(http, () => Task.FromResult(mismatched += DatagramRoundTrips(client, reply, expected, Large)));
 
-        output.WriteLine($"batch size {batchSize}: {Small} datagrams {small} bytes, {Large} datagrams {large} bytes");
+        output.WriteLine($"{loop} loop: {Small} datagrams {small} bytes, {Large} datagrams {large} bytes");
         Assert.Equal(0, mismatched);
         Assert.True(large < small + Bound, $"{Small} datagrams allocated {small} bytes, {Large} allocated {large}.");
     }

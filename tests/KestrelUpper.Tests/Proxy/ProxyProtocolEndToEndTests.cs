@@ -12,8 +12,15 @@ using static KestrelUpper.Tests.Proxy.ProxyHeaders;
 
 namespace KestrelUpper.Tests.Proxy;
 
-/// <summary>The real service with PROXY protocol on, headers written by the test over real sockets.</summary>
-public sealed class ProxyProtocolEndToEndTests
+public sealed class ProxyProtocolEndToEndEpollTests() : ProxyProtocolEndToEndTests(TcpTransports.Epoll);
+
+public sealed class ProxyProtocolEndToEndKestrelTransportTests() : ProxyProtocolEndToEndTests(TcpTransports.Kestrel);
+
+/// <summary>
+/// The real service with PROXY protocol on, headers written by the test over real sockets, on both drivers: the
+/// session reads the header on the epoll loops and on Kestrel's pipes alike.
+/// </summary>
+public abstract class ProxyProtocolEndToEndTests(string transport)
 {
     private static readonly IPEndPoint Destination = IPEndPoint.Parse("192.0.2.10:12000");
 
@@ -35,7 +42,7 @@ public sealed class ProxyProtocolEndToEndTests
     [Fact]
     public async Task V1_header_and_data_in_one_packet_is_answered_as_the_proxied_client()
     {
-        await using UpperHost host = await UpperHost.StartAsync(Settings("Required"));
+        await using UpperHost host = await TcpTransports.StartAsync(transport, Settings("Required"));
         using Socket client = await SocketExtensions.ConnectTcpAsync(host.TcpEndPoint);
         await client.SendAllAsync(Concat(Ascii("PROXY TCP4 203.0.113.7 192.0.2.10 40000 12000\r\n"), Ascii("hello, proxy")));
         Assert.Equal("HELLO, PROXY", await ReceiveText(client, 12));
@@ -49,7 +56,7 @@ public sealed class ProxyProtocolEndToEndTests
     [Fact]
     public async Task V2_ipv4_header_with_tlvs_and_data_in_one_packet_is_answered_as_the_proxied_client()
     {
-        await using UpperHost host = await UpperHost.StartAsync(Settings("Required"));
+        await using UpperHost host = await TcpTransports.StartAsync(transport, Settings("Required"));
         using Socket client = await SocketExtensions.ConnectTcpAsync(host.TcpEndPoint);
         byte[] header = V2Proxy(IPEndPoint.Parse("198.51.100.20:5555"), Destination, Tlv(0x01, Ascii("h2")), Tlv(0xEA, Ascii("vpce-0abc")));
         await client.SendAllAsync(Concat(header, Ascii("binary header, text after")));
@@ -60,7 +67,7 @@ public sealed class ProxyProtocolEndToEndTests
     [Fact]
     public async Task V2_ipv6_header_sent_one_byte_at_a_time_is_assembled()
     {
-        await using UpperHost host = await UpperHost.StartAsync(Settings("Required"));
+        await using UpperHost host = await TcpTransports.StartAsync(transport, Settings("Required"));
         using Socket client = await SocketExtensions.ConnectTcpAsync(host.TcpEndPoint);
         byte[] header = V2Proxy(IPEndPoint.Parse("[2001:db8::42]:6000"), IPEndPoint.Parse("[2001:db8::1]:12000"), Tlv(0x04, new byte[10]));
         foreach (byte b in header)
@@ -76,7 +83,7 @@ public sealed class ProxyProtocolEndToEndTests
     [Fact]
     public async Task The_per_ip_limit_counts_the_proxied_source_not_the_proxy()
     {
-        await using UpperHost host = await UpperHost.StartAsync(Settings("Required", "127.0.0.1/32", ("Upper:Tcp:MaxConnectionsPerIp", "1")));
+        await using UpperHost host = await TcpTransports.StartAsync(transport, Settings("Required", "127.0.0.1/32", ("Upper:Tcp:MaxConnectionsPerIp", "1")));
         using Socket first = await ProxiedClient(host, "198.51.100.1");
         using Socket second = await ProxiedClient(host, "198.51.100.2");
         Assert.True(await TryExchange(first));
@@ -91,7 +98,7 @@ public sealed class ProxyProtocolEndToEndTests
     [Fact]
     public async Task Required_closes_an_untrusted_peer_before_reading_and_counts_it()
     {
-        await using UpperHost host = await UpperHost.StartAsync(Settings("Required", "10.0.0.0/8"));
+        await using UpperHost host = await TcpTransports.StartAsync(transport, Settings("Required", "10.0.0.0/8"));
         using Socket client = await SocketExtensions.ConnectTcpAsync(host.TcpEndPoint);
         await AssertClosed(client);
         Assert.Equal(1, host.Counters.ProxyRejected(ProxyRejectReason.UntrustedPeer));
@@ -101,7 +108,7 @@ public sealed class ProxyProtocolEndToEndTests
     [Fact]
     public async Task Optional_serves_plain_data_from_an_untrusted_peer_and_closes_one_that_sends_a_header()
     {
-        await using UpperHost host = await UpperHost.StartAsync(Settings("Optional", "10.0.0.0/8"));
+        await using UpperHost host = await TcpTransports.StartAsync(transport, Settings("Optional", "10.0.0.0/8"));
         using (Socket plain = await SocketExtensions.ConnectTcpAsync(host.TcpEndPoint))
         {
             await plain.SendAllAsync(Ascii("hi"));
@@ -117,7 +124,7 @@ public sealed class ProxyProtocolEndToEndTests
     [Fact]
     public async Task Optional_serves_two_bytes_of_plain_data_from_a_trusted_proxy_without_waiting_for_more()
     {
-        await using UpperHost host = await UpperHost.StartAsync(Settings("Optional"));
+        await using UpperHost host = await TcpTransports.StartAsync(transport, Settings("Optional"));
         using Socket client = await SocketExtensions.ConnectTcpAsync(host.TcpEndPoint);
         await client.SendAllAsync(Ascii("hi"));
         Assert.Equal("HI", await ReceiveText(client, 2));
@@ -134,7 +141,7 @@ public sealed class ProxyProtocolEndToEndTests
     [Fact]
     public async Task Required_closes_a_connection_without_a_header_as_missing()
     {
-        await using UpperHost host = await UpperHost.StartAsync(Settings("Required"));
+        await using UpperHost host = await TcpTransports.StartAsync(transport, Settings("Required"));
         using Socket client = await SocketExtensions.ConnectTcpAsync(host.TcpEndPoint);
         await client.SendAllAsync(Ascii("hello"));
         await AssertClosed(client);
@@ -144,7 +151,7 @@ public sealed class ProxyProtocolEndToEndTests
     [Fact]
     public async Task Required_does_not_count_a_connect_and_close_health_check()
     {
-        await using UpperHost host = await UpperHost.StartAsync(Settings("Required"));
+        await using UpperHost host = await TcpTransports.StartAsync(transport, Settings("Required"));
         using Socket probe = await SocketExtensions.ConnectTcpAsync(host.TcpEndPoint);
         probe.Shutdown(SocketShutdown.Send);
         await AssertClosed(probe); // the server saw the end of stream and closed its side
@@ -158,7 +165,7 @@ public sealed class ProxyProtocolEndToEndTests
     [InlineData("PROXY UNKNOWN xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx")]
     public async Task A_malformed_header_closes_the_connection(string sent)
     {
-        await using UpperHost host = await UpperHost.StartAsync(Settings("Optional"));
+        await using UpperHost host = await TcpTransports.StartAsync(transport, Settings("Optional"));
         using Socket client = await SocketExtensions.ConnectTcpAsync(host.TcpEndPoint);
         await client.SendAllAsync(Ascii(sent));
         await AssertClosed(client);
@@ -168,7 +175,7 @@ public sealed class ProxyProtocolEndToEndTests
     [Fact]
     public async Task A_v2_header_longer_than_the_request_buffer_is_refused_not_waited_for()
     {
-        await using UpperHost host = await UpperHost.StartAsync(Settings("Required", "127.0.0.1/32", ("Upper:Tcp:MaxBufferedRequestBytes", "4096")));
+        await using UpperHost host = await TcpTransports.StartAsync(transport, Settings("Required", "127.0.0.1/32", ("Upper:Tcp:MaxBufferedRequestBytes", "4096")));
         using Socket client = await SocketExtensions.ConnectTcpAsync(host.TcpEndPoint);
         byte[] header = V2(0x21, 0x11, new byte[8000], declaredLength: 65535);
         try
@@ -187,7 +194,7 @@ public sealed class ProxyProtocolEndToEndTests
     [Fact]
     public async Task A_peer_that_closes_mid_header_is_counted_as_truncated()
     {
-        await using UpperHost host = await UpperHost.StartAsync(Settings("Required"));
+        await using UpperHost host = await TcpTransports.StartAsync(transport, Settings("Required"));
         using Socket client = await SocketExtensions.ConnectTcpAsync(host.TcpEndPoint);
         await client.SendAllAsync(Ascii("PROXY TCP4 1.2."));
         client.Shutdown(SocketShutdown.Send);
@@ -198,7 +205,7 @@ public sealed class ProxyProtocolEndToEndTests
     [Fact]
     public async Task V2_local_and_v1_unknown_keep_the_real_peer()
     {
-        await using UpperHost host = await UpperHost.StartAsync(Settings("Required"));
+        await using UpperHost host = await TcpTransports.StartAsync(transport, Settings("Required"));
         TcpConnectionLimiter limiter = host.Services.GetRequiredService<TcpConnectionLimiter>();
         using Socket local = await SocketExtensions.ConnectTcpAsync(host.TcpEndPoint);
         await local.SendAllAsync(Concat(V2(0x20, 0x00, []), Ascii("health")));
@@ -213,7 +220,7 @@ public sealed class ProxyProtocolEndToEndTests
     public async Task Header_timeout_closes_the_connection_and_counts_it()
     {
         var clock = new ManualTimeProvider();
-        await using UpperHost host = await UpperHost.StartAsync(Settings("Required"), services => services.AddSingletonTimeProvider(clock));
+        await using UpperHost host = await TcpTransports.StartAsync(transport, Settings("Required"), services => services.AddSingletonTimeProvider(clock));
         int timers = clock.ActiveTimers;
         using Socket client = await SocketExtensions.ConnectTcpAsync(host.TcpEndPoint);
         await client.SendAllAsync(Ascii("PROXY TCP4 "));
@@ -231,7 +238,7 @@ public sealed class ProxyProtocolEndToEndTests
     public async Task Optional_header_timeout_hands_an_undecided_prefix_to_the_handler_which_answers_it_at_once()
     {
         var clock = new ManualTimeProvider();
-        await using UpperHost host = await UpperHost.StartAsync(Settings("Optional", "127.0.0.1/32", ("Upper:Tcp:ProxyHeaderTimeout", "00:00:02")), services => services.AddSingletonTimeProvider(clock));
+        await using UpperHost host = await TcpTransports.StartAsync(transport, Settings("Optional", "127.0.0.1/32", ("Upper:Tcp:ProxyHeaderTimeout", "00:00:02")), services => services.AddSingletonTimeProvider(clock));
         int timers = clock.ActiveTimers;
         using Socket client = await SocketExtensions.ConnectTcpAsync(host.TcpEndPoint);
         await client.SendAllAsync(Ascii("PRO"));
@@ -249,7 +256,7 @@ public sealed class ProxyProtocolEndToEndTests
     [Fact]
     public async Task Off_treats_a_proxy_header_as_plain_data()
     {
-        await using UpperHost host = await UpperHost.StartAsync();
+        await using UpperHost host = await TcpTransports.StartAsync(transport);
         using Socket client = await SocketExtensions.ConnectTcpAsync(host.TcpEndPoint);
         await client.SendAllAsync(Ascii("PROXY TCP4 1.2.3.4 5.6.7.8 1 2\r\n"));
         Assert.Equal("PROXY TCP4 1.2.3.4 5.6.7.8 1 2\r\n", await ReceiveText(client, 32));
@@ -258,7 +265,7 @@ public sealed class ProxyProtocolEndToEndTests
     [Fact]
     public async Task Rejections_are_published_as_upper_tcp_proxy_protocol_rejected_by_error_type()
     {
-        await using UpperHost host = await UpperHost.StartAsync(Settings("Required", "10.0.0.0/8"));
+        await using UpperHost host = await TcpTransports.StartAsync(transport, Settings("Required", "10.0.0.0/8"));
         using (Socket client = await SocketExtensions.ConnectTcpAsync(host.TcpEndPoint))
         {
             await AssertClosed(client);

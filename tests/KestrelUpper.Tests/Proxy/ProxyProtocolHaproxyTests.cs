@@ -8,11 +8,15 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace KestrelUpper.Tests.Proxy;
 
+public sealed class ProxyProtocolHaproxyEpollTests() : ProxyProtocolHaproxyTests(TcpTransports.Epoll);
+
+public sealed class ProxyProtocolHaproxyKestrelTransportTests() : ProxyProtocolHaproxyTests(TcpTransports.Kestrel);
+
 /// <summary>
-/// A real HAProxy in front of the service: the client connects from 127.0.0.2, HAProxy from 127.0.0.1, and the
-/// service must account the connection to 127.0.0.2.
+/// A real HAProxy in front of the service, on both drivers: the client connects from 127.0.0.2, HAProxy from
+/// 127.0.0.1, and the service must account the connection to 127.0.0.2.
 /// </summary>
-public sealed class ProxyProtocolHaproxyTests
+public abstract class ProxyProtocolHaproxyTests(string transport)
 {
     private static readonly IPAddress ClientAddress = IPAddress.Parse("127.0.0.2");
 
@@ -22,7 +26,7 @@ public sealed class ProxyProtocolHaproxyTests
     public async Task Through_haproxy_the_service_sees_the_original_client(string sendProxy)
     {
         string haproxy = await ExternalTools.RequireAsync("haproxy", "haproxy");
-        await using UpperHost host = await UpperHost.StartAsync(ProxyProtocolEndToEndTests.Settings("Required", "127.0.0.1/32"));
+        await using UpperHost host = await TcpTransports.StartAsync(transport, ProxyProtocolEndToEndTests.Settings("Required", "127.0.0.1/32"));
         TcpConnectionLimiter limiter = host.Services.GetRequiredService<TcpConnectionLimiter>();
 
         string dir = Directory.CreateTempSubdirectory("kestrelupper-haproxy-").FullName;

@@ -7,8 +7,6 @@ namespace KestrelUpper.Tests.Tcp;
 
 public sealed class TcpEndToEndEpollTests() : TcpEndToEndTests(TcpTransports.Epoll);
 
-public sealed class TcpEndToEndDirectTests() : TcpEndToEndTests(TcpTransports.Direct);
-
 public sealed class TcpEndToEndKestrelTransportTests() : TcpEndToEndTests(TcpTransports.Kestrel);
 
 public abstract class TcpEndToEndTests(string transport)

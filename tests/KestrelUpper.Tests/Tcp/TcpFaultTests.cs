@@ -9,8 +9,6 @@ namespace KestrelUpper.Tests.Tcp;
 /// <summary>The network's normal weather: resets, vanishing readers, abandoned connections. No errors, counters right.</summary>
 public sealed class TcpFaultEpollTests() : TcpFaultTests(TcpTransports.Epoll);
 
-public sealed class TcpFaultDirectTests() : TcpFaultTests(TcpTransports.Direct);
-
 public sealed class TcpFaultKestrelTransportTests() : TcpFaultTests(TcpTransports.Kestrel);
 
 public abstract class TcpFaultTests(string transport)

@@ -9,8 +9,6 @@ namespace KestrelUpper.Tests.Tcp;
 
 public sealed class TcpLimitsEpollTests() : TcpLimitsTests(TcpTransports.Epoll);
 
-public sealed class TcpLimitsDirectTests() : TcpLimitsTests(TcpTransports.Direct);
-
 public sealed class TcpLimitsKestrelTransportTests() : TcpLimitsTests(TcpTransports.Kestrel);
 
 public abstract class TcpLimitsTests(string transport)

@@ -4,6 +4,7 @@ using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using KestrelUpper.Hosting;
+using KestrelUpper.Tcp;
 using KestrelUpper.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -157,6 +158,60 @@ public sealed class TlsEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task A_proxy_header_before_the_handshake_names_the_client_of_the_tls_connection()
+    {
+        _certificates.Write("first");
+        Dictionary<string, string?> settings = TlsSettings();
+        settings["Upper:Tcp:ProxyProtocol"] = "Required";
+        settings["Upper:Tcp:TrustedProxies:0"] = "127.0.0.1/32";
+        await using UpperHost host = await UpperHost.StartAsync(settings);
+        TcpConnectionLimiter limiter = host.Services.GetRequiredService<TcpConnectionLimiter>();
+
+        using Socket socket = await SocketExtensions.ConnectTcpAsync(TlsEndPoint(host));
+        await socket.SendAllAsync("PROXY TCP4 203.0.113.9 192.0.2.10 40000 12443\r\n"u8.ToArray());
+        await using SslStream tls = await HandshakeAsync(socket);
+        await tls.WriteAsync("through the proxy"u8.ToArray());
+        byte[] reply = new byte[17];
+        await tls.ReadExactlyAsync(reply).AsTask().WaitAsync(TestTimeouts.Default);
+        Assert.Equal("THROUGH THE PROXY", Encoding.UTF8.GetString(reply));
+        Assert.Equal(1, limiter.OpenFrom(System.Net.IPAddress.Parse("203.0.113.9")));
+        Assert.Equal(0, limiter.OpenFrom(System.Net.IPAddress.Loopback));
+    }
+
+    [Fact]
+    public async Task A_tls_connection_without_the_required_header_is_refused_before_the_handshake()
+    {
+        _certificates.Write("first");
+        Dictionary<string, string?> settings = TlsSettings();
+        settings["Upper:Tcp:ProxyProtocol"] = "Required";
+        settings["Upper:Tcp:TrustedProxies:0"] = "127.0.0.1/32";
+        await using UpperHost host = await UpperHost.StartAsync(settings);
+        using Socket socket = await SocketExtensions.ConnectTcpAsync(TlsEndPoint(host));
+        await Assert.ThrowsAnyAsync<Exception>(async () => await HandshakeAsync(socket));
+        await Eventually.UntilAsync(() => host.Counters.ProxyRejected(KestrelUpper.Telemetry.ProxyRejectReason.Missing) == 1);
+    }
+
+    [Fact]
+    public async Task A_drain_ends_a_tls_connection_cleanly_after_answering()
+    {
+        _certificates.Write("first");
+        UpperHost host = await UpperHost.StartAsync(TlsSettings());
+        using Socket socket = await SocketExtensions.ConnectTcpAsync(TlsEndPoint(host));
+        await using SslStream tls = await HandshakeAsync(socket);
+        await tls.WriteAsync("bye"u8.ToArray());
+        byte[] reply = new byte[3];
+        await tls.ReadExactlyAsync(reply).AsTask().WaitAsync(TestTimeouts.Default);
+
+        Task stopping = host.StopAsync();
+        // close_notify, then the FIN: a clean end of the TLS stream, not a reset or a truncation error.
+        Assert.Equal(0, await tls.ReadAsync(new byte[16]).AsTask().WaitAsync(TestTimeouts.Default));
+        socket.Shutdown(SocketShutdown.Send); // ends the server's linger
+        await stopping;
+        Assert.Equal(1, host.Counters.TcpClosed(KestrelUpper.Telemetry.TcpCloseReason.Shutdown));
+        await host.DisposeAsync();
+    }
+
+    [Fact]
     public void A_missing_certificate_is_a_configuration_error()
     {
         var options = new UpperOptions();
@@ -184,6 +239,13 @@ public sealed class TlsEndToEndTests : IDisposable
 
     private static System.Net.IPEndPoint TlsEndPoint(UpperHost host) =>
         new(System.Net.IPAddress.Loopback, host.Services.GetRequiredService<ListenerEndpoints>().Tls!.Port);
+
+    private static async Task<SslStream> HandshakeAsync(Socket socket)
+    {
+        var tls = new SslStream(new NetworkStream(socket, ownsSocket: false), leaveInnerStreamOpen: false, (_, _, _, _) => true);
+        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "localhost", EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13 }).WaitAsync(TestTimeouts.Default);
+        return tls;
+    }
 
     private static async Task<(string Reply, string Thumbprint)> ExchangeAsync(UpperHost host, string text)
     {

@@ -15,7 +15,7 @@ public sealed class UdpBurstBatchLoopTests() : UdpBurstTests(UdpLoops.Batch);
 public sealed class UdpBurstPortableLoopTests() : UdpBurstTests(UdpLoops.Portable);
 
 /// <summary>Many datagrams in flight at once: what a batch holds must be answered, counted and routed right.</summary>
-public abstract class UdpBurstTests(string batchSize)
+public abstract class UdpBurstTests(string loop)
 {
     private const int TagLength = 6; // "cc/sss" then a space: which client, which datagram
 
@@ -42,7 +42,7 @@ public abstract class UdpBurstTests(string batchSize)
     {
         const int Clients = 32;
         const int PerClient = 50;
-        await using UpperHost host = await UdpLoops.StartAsync(batchSize, new Dictionary<string, string?> { ["Upper:Udp:RatePerSource"] = "0" });
+        await using UpperHost host = await UdpLoops.StartAsync(loop, new Dictionary<string, string?> { ["Upper:Udp:RatePerSource"] = "0" });
 
         int[] answered = await Task.WhenAll(Enumerable.Range(0, Clients).Select(c => BurstAsync(host.UdpEndPoint, c, PerClient)));
 
@@ -61,7 +61,7 @@ public abstract class UdpBurstTests(string batchSize)
         const int MaxReplyBytes = 64;
         using var blocked = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         blocked.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        await using UpperHost host = await UdpLoops.StartAsync(batchSize, new Dictionary<string, string?>
+        await using UpperHost host = await UdpLoops.StartAsync(loop, new Dictionary<string, string?>
         {
             ["Upper:Udp:RatePerSource"] = "0",
             ["Upper:Udp:MaxReplyBytes"] = MaxReplyBytes.ToString(CultureInfo.InvariantCulture),
@@ -114,7 +114,7 @@ public abstract class UdpBurstTests(string batchSize)
     {
         var logs = new CapturingLoggerProvider();
         UpperHost host = await UdpLoops.StartAsync(
-            batchSize,
+            loop,
             new Dictionary<string, string?> { ["Upper:Udp:RatePerSource"] = "0", ["Serilog:MinimumLevel:Default"] = "Debug" },
             services => services.AddSingleton<ILoggerProvider>(logs));
         await using (host)

@@ -12,13 +12,13 @@ public sealed class UdpEndToEndBatchLoopTests() : UdpEndToEndTests(UdpLoops.Batc
 
 public sealed class UdpEndToEndPortableLoopTests() : UdpEndToEndTests(UdpLoops.Portable);
 
-public abstract class UdpEndToEndTests(string batchSize)
+public abstract class UdpEndToEndTests(string loop)
 {
     private static readonly TimeSpan ReplyWait = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan NoReplyWait = TimeSpan.FromMilliseconds(500);
 
     [Fact]
-    public async Task Runs_the_loop_the_batch_size_selects()
+    public async Task Runs_the_loop_the_options_select()
     {
         var logs = new CapturingLoggerProvider();
         await using UpperHost host = await StartAsync(
@@ -29,8 +29,8 @@ public abstract class UdpEndToEndTests(string batchSize)
         await Eventually.UntilAsync(() => logs.Events.Any(e => e.EventId.Name == "UdpLoopsStarted"));
         // Rendered by Serilog, which quotes string values.
         string started = Assert.Single(logs.Events, e => e.EventId.Name == "UdpLoopsStarted").Message.Replace("\"", string.Empty, StringComparison.Ordinal);
-        bool batch = batchSize != UdpLoops.Portable && KestrelUpper.Interop.Libc.IsSupported;
-        Assert.Contains(batch ? "recvmmsg/sendmmsg batch (batch size 64)" : "portable (batch size 1)", started, StringComparison.Ordinal);
+        bool batch = loop != UdpLoops.Portable && KestrelUpper.Hosting.TransportPlan.LinuxLoopsSupported;
+        Assert.Contains(batch ? "recvmmsg/sendmmsg batch of 64" : "portable loop", started, StringComparison.Ordinal);
         Assert.NotNull(await SocketExtensions.UdpExchangeAsync(host.UdpEndPoint, "x"u8.ToArray(), ReplyWait));
     }
 
@@ -144,5 +144,5 @@ public abstract class UdpEndToEndTests(string batchSize)
     }
 
     private Task<UpperHost> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null) =>
-        UdpLoops.StartAsync(batchSize, settings, services);
+        UdpLoops.StartAsync(loop, settings, services);
 }

@@ -3,45 +3,43 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using KestrelUpper.Interop;
-using KestrelUpper.Tcp.Transport;
-using KestrelUpper.Text;
+using KestrelUpper.Tcp.Protocol;
 using Microsoft.AspNetCore.Connections;
 
 namespace KestrelUpper.Tcp.Epoll;
 
 /// <summary>
-/// The TCP protocol for one connection on an <see cref="EpollLoop"/>: on readable, one receive, uppercase, send;
-/// a reply the client does not take at once waits here and reading stops until it is sent (backpressure).
-/// Exactly one thread drives it at a time: the handler's for the first receive, then its loop's.
+/// The epoll driver of one connection: it only moves bytes and events between the socket and the
+/// <see cref="UppercaseSession"/>. On readable, one <c>recv</c> into the loop's buffer, the session answers into the
+/// loop's reply buffer, one <c>send</c>; a reply the socket does not take at once is kept here and the connection
+/// waits for writable instead (backpressure). Exactly one thread drives it at a time: the handler's for the first
+/// receive, then its loop's.
 /// </summary>
-internal sealed unsafe class EpollConnection
+internal sealed class EpollConnection : ISessionDriver
 {
+    // In _commands beside the SessionCommands bits: the connection waits in its loop's command queue.
+    private const int Queued = 1 << 30;
+
     // Continuations run on the thread that completes it (the loop): the handler's last steps are short and
     // non-blocking, and running them inline saves a thread hop per connection.
-    private readonly TaskCompletionSource<EpollExit> _completion = new();
-    private readonly Uppercaser _uppercaser;
-    private readonly TcpConnectionStats _stats;
-    private Utf8UpperState _state;
+    private readonly TaskCompletionSource _completion = new();
+    private readonly EpollConnectionContext _context;
+    private readonly EpollEngine _engine;
+    private UppercaseSession? _session;
     private byte[]? _pending;
     private int _pendingOffset;
     private int _pendingCount;
-    private bool _shutdownAfterFlush;
-    private bool _drainRequested;
-    private bool _lastAnswered;
-    private EpollExit _exit;
+    private int _commands;
     private Exception? _error;
     private SafeHandle? _handle;
 
-    public EpollConnection(DirectTcpConnection connection, Uppercaser uppercaser, TcpConnectionStats stats)
+    public EpollConnection(EpollConnectionContext context, EpollEngine engine)
     {
-        Connection = connection;
-        _uppercaser = uppercaser;
-        _stats = stats;
+        _context = context;
+        _engine = engine;
     }
 
-    public DirectTcpConnection Connection { get; }
-
-    /// <summary>The socket's descriptor, valid between <see cref="Attach"/> and <see cref="Detach"/>.</summary>
+    /// <summary>The socket's descriptor while the connection is served.</summary>
     public int Fd { get; private set; } = -1;
 
     /// <summary>The loop it is registered with (null until registered).</summary>
@@ -55,15 +53,126 @@ internal sealed unsafe class EpollConnection
 
     public bool IsFinished { get; private set; }
 
-    public Task<EpollExit> Completion => _completion.Task;
+    private UppercaseSession Session => _session!;
 
-    /// <summary>
-    /// Takes a reference on the socket's handle so the descriptor cannot be closed (and its number reused) while
-    /// the loop uses it: a dispose from another thread (abort, idle timeout) waits for <see cref="Detach"/>.
-    /// </summary>
+    /// <summary>The epoll interest that <paramref name="step"/> waits for.</summary>
+    public static uint InterestOf(EpollStep step) => step == EpollStep.Write ? Libc.EPOLLOUT : Libc.EPOLLIN;
+
+    public async Task RunAsync(UppercaseSession session)
+    {
+        _session = session;
+        Attach();
+        EpollStep step;
+        try
+        {
+            // The first message is usually there already (a textbook client sends at once): answer it on this
+            // thread instead of waking a loop for it.
+            step = _engine.RunFirstStep(this);
+            if (step != EpollStep.Done)
+            {
+                _engine.Register(this, step);
+            }
+        }
+        catch
+        {
+            Detach();
+            throw;
+        }
+
+        if (step == EpollStep.Done)
+        {
+            Detach();
+            Finish();
+        }
+        else if (Volatile.Read(ref _commands) != 0)
+        {
+            Loop!.Wake(this); // posted before the loop took over
+        }
+
+        await _completion.Task.ConfigureAwait(false);
+    }
+
+    public void Post(SessionCommands commands)
+    {
+        if ((Interlocked.Or(ref _commands, (int)commands | Queued) & Queued) == 0)
+        {
+            Loop?.Wake(this); // not registered yet: RunAsync hands it over once it is
+        }
+    }
+
+    /// <summary>The session's first call, then (usually) its first receive; on the handler's thread.</summary>
+    public EpollStep Begin(EpollBuffers buffers)
+    {
+        SessionAction action = Session.Start();
+        return action == SessionAction.Read ? OnReadable(buffers) : Perform(action, buffers);
+    }
+
+    /// <summary>The socket is readable (or closed, or in error): one receive, answered at once.</summary>
+    public EpollStep OnReadable(EpollBuffers buffers)
+    {
+        nint received = Receive(buffers);
+        if (received < 0)
+        {
+            int errno = Libc.LastError;
+            if (errno is Libc.EAGAIN or Libc.EINTR)
+            {
+                return EpollStep.Read;
+            }
+
+            // A reset while lingering is the client closing after it had everything: the end of a drain, not a failure.
+            return Session.State == SessionState.Lingering ? Deliver(buffers, 0, endOfInput: true) : Fail(errno);
+        }
+
+        return Deliver(buffers, (int)received, endOfInput: received == 0);
+    }
+
+    /// <summary>The socket can take more of the waiting reply.</summary>
+    public EpollStep OnWritable(EpollBuffers buffers)
+    {
+        Debug.Assert(_pending is not null, "Write interest without a waiting reply.");
+        int sent = SendSome(_pending, _pendingOffset, _pendingCount, out int errno);
+        _pendingOffset += sent;
+        _pendingCount -= sent;
+        long now = _engine.Time.GetTimestamp();
+        if (_pendingCount > 0)
+        {
+            if (sent > 0)
+            {
+                Session.OnOutputProgress(now);
+            }
+
+            return errno == Libc.EAGAIN ? EpollStep.Write : Fail(errno);
+        }
+
+        ReturnPending();
+        return Perform(Session.OnOutputTaken(now), buffers);
+    }
+
+    /// <summary>Commands from other threads (drain, a deadline) or an abort.</summary>
+    public EpollStep OnCommands(EpollBuffers buffers)
+    {
+        var commands = (SessionCommands)(Interlocked.Exchange(ref _commands, 0) & ~Queued);
+        if (_context.IsAborted)
+        {
+            _error = new ConnectionAbortedException("The connection was aborted.");
+            return EpollStep.Done;
+        }
+
+        if (commands == SessionCommands.None)
+        {
+            return Interest == Libc.EPOLLOUT ? EpollStep.Write : EpollStep.Read;
+        }
+
+        return Perform(Session.OnCommand(commands, buffers.Output, _engine.Time.GetTimestamp()), buffers);
+    }
+
+    /// <summary>A fault of the loop itself while handling this connection: end it, report it.</summary>
+    public void Fault(Exception error) => _error ??= error;
+
+    /// <summary>Takes a reference on the socket's handle so the descriptor cannot be closed (and its number reused) while it is served.</summary>
     public void Attach()
     {
-        SafeHandle handle = Connection.Socket.SafeHandle;
+        SafeHandle handle = _context.Socket.SafeHandle;
         bool added = false;
         handle.DangerousAddRef(ref added);
         _handle = handle;
@@ -76,84 +185,8 @@ internal sealed unsafe class EpollConnection
         _handle = null;
     }
 
-    /// <summary>The epoll interest that <paramref name="step"/> waits for.</summary>
-    public static uint InterestOf(EpollStep step) => step == EpollStep.Write ? Libc.EPOLLOUT : Libc.EPOLLIN;
-
-    /// <summary>The socket is readable (or closed, or in error): one receive, answered at once.</summary>
-    public EpollStep OnReadable(EpollBuffers buffers)
-    {
-        nint received = Receive(buffers);
-        if (received < 0)
-        {
-            int errno = Libc.LastError;
-            return errno is Libc.EAGAIN or Libc.EINTR ? EpollStep.Read : Fail(errno);
-        }
-
-        bool final = received == 0;
-        EpollStep step = Answer(buffers, (int)received, final);
-        if (!final || step == EpollStep.Done)
-        {
-            return step;
-        }
-
-        // The client finished sending: once every reply is out, close our side too.
-        if (step == EpollStep.Write)
-        {
-            _shutdownAfterFlush = true;
-            return step;
-        }
-
-        return Complete(EpollExit.InputCompleted);
-    }
-
-    /// <summary>The socket can take more of the waiting reply.</summary>
-    public EpollStep OnWritable(EpollBuffers buffers)
-    {
-        Debug.Assert(_pending is not null, "Write interest without a waiting reply.");
-        int sent = SendSome(_pending, _pendingOffset, _pendingCount, out int errno);
-        if (sent > 0)
-        {
-            _stats.Touch(); // a slow but steady reader of a long reply is not idle
-        }
-
-        _pendingOffset += sent;
-        _pendingCount -= sent;
-        if (_pendingCount > 0)
-        {
-            return errno == Libc.EAGAIN ? EpollStep.Write : Fail(errno);
-        }
-
-        ReturnPending();
-        if (_drainRequested)
-        {
-            return AnswerLastAndDrain(buffers);
-        }
-
-        return _shutdownAfterFlush ? Complete(EpollExit.InputCompleted) : EpollStep.Read;
-    }
-
     /// <summary>
-    /// The server stops reading (drain), or the connection was aborted. A drain answers what the kernel already
-    /// holds (one buffer's worth) and any carried partial sequence, then closes our side; with a reply still
-    /// waiting, it does so once the client has taken it.
-    /// </summary>
-    public EpollStep OnStopReading(EpollBuffers buffers)
-    {
-        if (Connection.IsAborted)
-        {
-            _error = new ConnectionAbortedException("The connection was aborted.");
-            return EpollStep.Done;
-        }
-
-        _drainRequested = true;
-        return _pending is not null ? EpollStep.Write : AnswerLastAndDrain(buffers);
-    }
-
-    /// <summary>A fault of the loop itself while handling this connection: end it, report it.</summary>
-    public void Fault(Exception error) => _error ??= error;
-
-    /// <summary>
-    /// Completes <see cref="Completion"/>. The owner calls it last, after unregistering and releasing the handle:
+    /// Completes <see cref="RunAsync"/>. The owner calls it last, after unregistering and releasing the handle:
     /// what runs on (the handler's end) may dispose the socket.
     /// </summary>
     public void Finish()
@@ -166,18 +199,64 @@ internal sealed unsafe class EpollConnection
         }
         else
         {
-            _completion.TrySetResult(_exit);
+            _completion.TrySetResult();
         }
     }
 
-    private EpollStep AnswerLastAndDrain(EpollBuffers buffers)
+    private EpollStep Deliver(EpollBuffers buffers, int received, bool endOfInput)
     {
-        if (_lastAnswered)
+        long now = _engine.Time.GetTimestamp();
+        SessionAction action = endOfInput
+            ? Session.OnInputEnded(buffers.Output, now)
+            : Session.OnReceived(new ReadOnlySequence<byte>(buffers.Input, 0, received), buffers.Output, now);
+        return Perform(action, buffers);
+    }
+
+    /// <summary>Hands the reply to the socket, then does what the session asked.</summary>
+    private EpollStep Perform(SessionAction action, EpollBuffers buffers)
+    {
+        EpollOutput output = buffers.Output;
+        int produced = output.WrittenCount;
+        if (produced > 0)
         {
-            return Complete(EpollExit.Drained); // the last answer has been sent too
+            int sent = SendSome(output.Array, 0, produced, out int errno);
+            if (sent < produced)
+            {
+                if (errno != Libc.EAGAIN)
+                {
+                    output.Reset();
+                    return Fail(errno);
+                }
+
+                // The client is not reading as fast as it writes: keep the rest and stop reading until it is sent.
+                KeepPending(output.Array.AsSpan(sent, produced - sent));
+                action = Session.OnOutputBlocked();
+            }
+
+            output.Reset();
         }
 
-        _lastAnswered = true;
+        switch (action)
+        {
+            case SessionAction.Read:
+                return EpollStep.Read;
+            case SessionAction.Write:
+                return EpollStep.Write;
+            case SessionAction.ReadLast:
+                return ReadLast(buffers);
+            case SessionAction.Linger:
+                // Our FIN; the loop keeps reading (and the session discarding) until the client's FIN or the deadline.
+                _ = Libc.Shutdown(Fd, Libc.SHUT_WR); // fails only when the client is gone already, which it may be
+                return EpollStep.Read;
+            default:
+                // Closing the socket (the handler returns, Kestrel disposes it) sends the FIN.
+                return EpollStep.Done;
+        }
+    }
+
+    /// <summary>A drain's last read: what the kernel already holds (one buffer's worth), without waiting.</summary>
+    private EpollStep ReadLast(EpollBuffers buffers)
+    {
         nint received = Receive(buffers);
         if (received < 0)
         {
@@ -187,15 +266,14 @@ internal sealed unsafe class EpollConnection
                 return Fail(errno);
             }
 
-            received = 0;
+            return Deliver(buffers, 0, endOfInput: false);
         }
 
-        EpollStep step = Answer(buffers, (int)received, isFinalBlock: true);
-        return step == EpollStep.Read ? Complete(EpollExit.Drained) : step; // Write: finish once it is sent
+        return Deliver(buffers, (int)received, endOfInput: received == 0);
     }
 
     /// <summary>One non-blocking receive into the loop's buffer: the byte count, 0 at the end of input, -1 with errno set.</summary>
-    private nint Receive(EpollBuffers buffers)
+    private unsafe nint Receive(EpollBuffers buffers)
     {
         fixed (byte* input = buffers.Input)
         {
@@ -203,39 +281,7 @@ internal sealed unsafe class EpollConnection
         }
     }
 
-    private EpollStep Answer(EpollBuffers buffers, int count, bool isFinalBlock)
-    {
-        _stats.Received(count);
-        // The output buffer holds MaxOutputLength of a whole input buffer, so one call always consumes it all.
-        OperationStatus status = _uppercaser.Transform(buffers.Input.AsSpan(0, count), buffers.Output, ref _state, isFinalBlock, out _, out int produced);
-        Debug.Assert(status == OperationStatus.Done, "The output buffer is sized for the whole input.");
-        _stats.AddInvalidBytes(ref _state);
-        if (produced == 0)
-        {
-            return EpollStep.Read;
-        }
-
-        // Received() stamped the activity just now; a reply taken slowly is stamped as it goes (OnWritable).
-        int sent = SendSome(buffers.Output, 0, produced, out int errno);
-        if (sent == produced)
-        {
-            return EpollStep.Read;
-        }
-
-        if (errno != Libc.EAGAIN)
-        {
-            return Fail(errno);
-        }
-
-        // The client is not reading as fast as it writes: keep the rest and stop reading until it is sent.
-        _pendingCount = produced - sent;
-        _pendingOffset = 0;
-        _pending = ArrayPool<byte>.Shared.Rent(_pendingCount);
-        buffers.Output.AsSpan(sent, _pendingCount).CopyTo(_pending);
-        return EpollStep.Write;
-    }
-
-    private int SendSome(byte[] data, int offset, int count, out int errno)
+    private unsafe int SendSome(byte[] data, int offset, int count, out int errno)
     {
         errno = 0;
         int total = 0;
@@ -260,22 +306,16 @@ internal sealed unsafe class EpollConnection
             }
         }
 
-        _stats.Sent(total);
         return total;
     }
 
-    private EpollStep Complete(EpollExit exit)
+    private void KeepPending(ReadOnlySpan<byte> rest)
     {
-        _exit = exit;
-        if (exit == EpollExit.Drained)
-        {
-            // The client may still be sending: FIN now, and the handler lingers before closing.
-            _ = Libc.Shutdown(Fd, Libc.SHUT_WR); // fails only when the client is gone already, which it may be
-        }
-
-        // After the client's FIN the handler returns at once (inline, on this thread) and Kestrel disposes the
-        // connection: close() sends our FIN without a shutdown call of its own.
-        return EpollStep.Done;
+        Debug.Assert(_pending is null, "A session writes nothing while its output waits.");
+        _pending = ArrayPool<byte>.Shared.Rent(rest.Length);
+        rest.CopyTo(_pending);
+        _pendingOffset = 0;
+        _pendingCount = rest.Length;
     }
 
     private EpollStep Fail(int errno)

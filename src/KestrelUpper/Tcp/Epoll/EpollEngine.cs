@@ -1,15 +1,14 @@
 using System.Collections.Concurrent;
+using System.Net.Sockets;
 using KestrelUpper.Hosting;
-using KestrelUpper.Interop;
-using KestrelUpper.Tcp.Transport;
 using KestrelUpper.Text;
 using Microsoft.Extensions.Options;
 
 namespace KestrelUpper.Tcp.Epoll;
 
 /// <summary>
-/// The <see cref="TcpTransport.Epoll"/> transport's engine: event loops (started on first use) that serve
-/// direct connections. Connections are spread over the loops round-robin; each stays on its loop.
+/// The epoll driver's event loops (started on first use). Connections are spread over the loops round-robin; each
+/// stays on its loop. The first loop also accepts on the listening socket.
 /// </summary>
 internal sealed class EpollEngine : IDisposable
 {
@@ -18,76 +17,43 @@ internal sealed class EpollEngine : IDisposable
     private readonly int _loopCount;
     private readonly ILogger<EpollEngine> _logger;
     private readonly Lock _startLock = new();
-    // Buffers for the first receive, made on the handler's thread before the loop takes over.
+    // Buffers for the first receive, made on the handler's thread before a loop takes over.
     private readonly ConcurrentBag<EpollBuffers> _firstReadBuffers = [];
     private EpollLoop[]? _loops;
     private uint _next;
 
-    public EpollEngine(Uppercaser uppercaser, IOptions<UpperOptions> options, ILogger<EpollEngine> logger)
+    public EpollEngine(Uppercaser uppercaser, TimeProvider time, IOptions<UpperOptions> options, ILogger<EpollEngine> logger)
     {
         _uppercaser = uppercaser;
+        Time = time;
         _receiveBufferBytes = options.Value.Sockets.ReceiveBufferBytes;
         _loopCount = options.Value.Sockets.EffectiveEventLoops;
         _logger = logger;
     }
 
-    /// <summary>Serves <paramref name="connection"/> until the client finishes, the server drains, or it fails.</summary>
-    public async Task<PumpOutcome> ServeAsync(DirectTcpConnection connection, TcpConnectionStats stats)
+    /// <summary>The clock the drivers stamp the sessions' events with.</summary>
+    public TimeProvider Time { get; }
+
+    /// <summary>Runs <paramref name="connection"/>'s first step on the calling thread, with pooled buffers.</summary>
+    public EpollStep RunFirstStep(EpollConnection connection)
     {
-        var served = new EpollConnection(connection, _uppercaser, stats);
-        served.Attach();
-        EpollStep step;
+        EpollBuffers buffers = _firstReadBuffers.TryTake(out EpollBuffers? pooled) ? pooled : new EpollBuffers(_uppercaser, _receiveBufferBytes);
         try
         {
-            // The first message is usually there already (a textbook client sends at once): answer it on this
-            // thread instead of waking the loop for it.
-            EpollBuffers buffers = _firstReadBuffers.TryTake(out EpollBuffers? pooled) ? pooled : new EpollBuffers(_uppercaser, _receiveBufferBytes);
-            try
-            {
-                step = served.OnReadable(buffers);
-            }
-            finally
-            {
-                _firstReadBuffers.Add(buffers);
-            }
-
-            if (step != EpollStep.Done)
-            {
-                NextLoop().Register(served, step);
-            }
+            return connection.Begin(buffers);
         }
-        catch
+        finally
         {
-            served.Detach();
-            throw;
+            buffers.Output.Reset(); // empty already, unless the step failed half-way
+            _firstReadBuffers.Add(buffers);
         }
-
-        if (step == EpollStep.Done)
-        {
-            served.Detach();
-            served.Finish();
-        }
-
-        EpollExit exit;
-        using (connection.ReadStopping.Register(static s => StopReading((EpollConnection)s!), served))
-        {
-            exit = await served.Completion.ConfigureAwait(false);
-        }
-
-        if (exit == EpollExit.Drained)
-        {
-            // Off the loop thread first (this continuation runs on it): the linger may read for seconds.
-            await Task.Yield();
-            // Closing with unread input would reset the connection and could destroy replies not read yet.
-            await SocketPump.DiscardUntilClosedAsync(connection.Socket).ConfigureAwait(false);
-            return PumpOutcome.ReadCanceled;
-        }
-
-        return PumpOutcome.InputCompleted;
     }
 
+    /// <summary>Hands <paramref name="connection"/> to the next loop, waiting for <paramref name="step"/>.</summary>
+    public void Register(EpollConnection connection, EpollStep step) => NextLoop().Register(connection, step);
+
     /// <summary>Accepts on <paramref name="listener"/> from the first event loop instead of the runtime's socket thread.</summary>
-    public EpollAcceptor CreateAcceptor(System.Net.Sockets.Socket listener)
+    public EpollAcceptor CreateAcceptor(Socket listener)
     {
         var acceptor = new EpollAcceptor(listener, (_loops ?? Start())[0], _logger);
         acceptor.Start();
@@ -101,8 +67,6 @@ internal sealed class EpollEngine : IDisposable
             loop.Dispose();
         }
     }
-
-    private static void StopReading(EpollConnection connection) => connection.Loop?.StopReading(connection);
 
     private EpollLoop NextLoop()
     {

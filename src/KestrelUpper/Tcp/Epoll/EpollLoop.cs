@@ -10,7 +10,7 @@ namespace KestrelUpper.Tcp.Epoll;
 /// One thread waiting in <c>epoll_wait</c> (level-triggered) over its connections and handling each ready one
 /// inline: per message one <c>epoll_wait</c> (shared by every connection ready at once), one <c>recv</c>, one
 /// <c>send</c>, no thread hop and no allocation. Connections are added from the handler's thread (epoll_ctl is
-/// thread-safe); drains arrive as commands through an eventfd.
+/// thread-safe); commands from other threads (drain, deadlines, abort) arrive through a queue and an eventfd.
 /// </summary>
 internal sealed unsafe class EpollLoop : IDisposable
 {
@@ -22,7 +22,7 @@ internal sealed unsafe class EpollLoop : IDisposable
     private readonly EventFd _wake = new();
     private readonly EpollEvents _events = new(MaxEventsPerWait);
     private readonly EpollBuffers _buffers;
-    private readonly ConcurrentQueue<EpollConnection> _stopReading = new();
+    private readonly ConcurrentQueue<EpollConnection> _commands = new();
     private readonly List<GCHandle> _finishedTokens = [];
     private readonly List<GCHandle> _acceptorTokens = [];
     private readonly Thread _thread;
@@ -92,10 +92,10 @@ internal sealed unsafe class EpollLoop : IDisposable
 
     public void RemoveAcceptor(EpollAcceptor acceptor) => _ = ControlAcceptor(Libc.EPOLL_CTL_DEL, acceptor, 0);
 
-    /// <summary>Asks the loop to stop reading <paramref name="connection"/> (drain or abort); from any thread.</summary>
-    public void StopReading(EpollConnection connection)
+    /// <summary>Asks the loop to hand <paramref name="connection"/> its posted commands; from any thread.</summary>
+    public void Wake(EpollConnection connection)
     {
-        _stopReading.Enqueue(connection);
+        _commands.Enqueue(connection);
         _wake.Signal();
     }
 
@@ -152,7 +152,7 @@ internal sealed unsafe class EpollLoop : IDisposable
                 if (token == WakeToken)
                 {
                     _wake.Reset();
-                    RunStopReadingRequests();
+                    RunCommands();
                     continue;
                 }
 
@@ -161,7 +161,7 @@ internal sealed unsafe class EpollLoop : IDisposable
                 {
                     if (!connection.IsFinished)
                     {
-                        Handle(connection, connection.Interest == Libc.EPOLLOUT);
+                        Handle(connection, connection.Interest == Libc.EPOLLOUT ? Event.Writable : Event.Readable);
                     }
                 }
                 else if (target is EpollAcceptor acceptor)
@@ -180,13 +180,13 @@ internal sealed unsafe class EpollLoop : IDisposable
         }
     }
 
-    private void RunStopReadingRequests()
+    private void RunCommands()
     {
-        while (_stopReading.TryDequeue(out EpollConnection? connection))
+        while (_commands.TryDequeue(out EpollConnection? connection))
         {
             if (!connection.IsFinished)
             {
-                Handle(connection, stopReading: true);
+                Handle(connection, Event.Commands);
             }
         }
     }
@@ -203,18 +203,23 @@ internal sealed unsafe class EpollLoop : IDisposable
         }
     }
 
-    private void Handle(EpollConnection connection, bool writable = false, bool stopReading = false)
+    private void Handle(EpollConnection connection, Event happened)
     {
         EpollStep step;
         try
         {
-            step = stopReading ? connection.OnStopReading(_buffers)
-                : writable ? connection.OnWritable(_buffers)
-                : connection.OnReadable(_buffers);
+            step = happened switch
+            {
+                Event.Commands => connection.OnCommands(_buffers),
+                Event.Writable => connection.OnWritable(_buffers),
+                _ => connection.OnReadable(_buffers),
+            };
         }
         catch (Exception ex)
         {
-            // A bug must not take the loop (and every connection on it) down: end this connection, report it.
+            // A bug must not take the loop (and every connection on it) down: end this connection, report it, and
+            // drop whatever half-written reply it left in the loop's buffer.
+            _buffers.Output.Reset();
             connection.Fault(ex);
             step = EpollStep.Done;
         }
@@ -257,5 +262,12 @@ internal sealed unsafe class EpollLoop : IDisposable
         byte* change = stackalloc byte[EpollEvents.SingleEventBytes];
         EpollEvents.Write(change, connection.Interest, (ulong)GCHandle.ToIntPtr(connection.Token));
         return Libc.EpollCtl(_epoll, operation, connection.Fd, change);
+    }
+
+    private enum Event
+    {
+        Readable,
+        Writable,
+        Commands,
     }
 }

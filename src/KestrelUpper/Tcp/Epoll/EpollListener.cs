@@ -1,39 +1,41 @@
 using System.Net;
 using System.Net.Sockets;
-using KestrelUpper.Tcp.Epoll;
 using Microsoft.AspNetCore.Connections;
 
-namespace KestrelUpper.Tcp.Transport;
+namespace KestrelUpper.Tcp.Epoll;
 
-/// <summary>The listening socket of the direct transport; Kestrel's accept loop calls <see cref="AcceptAsync"/>.</summary>
-internal sealed class DirectTcpListener : IConnectionListener
+/// <summary>
+/// The plain TCP port's listening socket: accepted from the first event loop (<see cref="EpollAcceptor"/>), and
+/// Kestrel's accept loop calls <see cref="AcceptAsync"/> for each connection.
+/// </summary>
+internal sealed class EpollListener : IConnectionListener
 {
     // Kestrel's socket transport uses the same backlog; a burst of one-shot clients needs room to queue.
     private const int Backlog = 512;
 
-    private static readonly TimeSpan AcceptBackoff = TimeSpan.FromMilliseconds(50);
-
     private readonly Socket _socket;
+    private readonly EpollEngine _engine;
     private readonly ILogger _logger;
-    private readonly EpollAcceptor? _acceptor;
+    private readonly EpollAcceptor _acceptor;
 
-    private DirectTcpListener(Socket socket, ILogger logger, EpollEngine? epoll)
+    private EpollListener(Socket socket, EpollEngine engine, ILogger logger)
     {
         _socket = socket;
+        _engine = engine;
         _logger = logger;
-        _acceptor = epoll?.CreateAcceptor(socket);
+        _acceptor = engine.CreateAcceptor(socket);
         // Still marked, so the bound endpoint shows which transport serves it (and a rebind comes back here).
         var bound = (IPEndPoint)socket.LocalEndPoint!;
-        EndPoint = new DirectTcpEndPoint(bound.Address, bound.Port);
+        EndPoint = new EpollEndPoint(bound.Address, bound.Port);
     }
 
     public EndPoint EndPoint { get; }
 
     /// <summary>
     /// Binds and listens. <c>::</c> is dual-stack, falling back to <c>0.0.0.0</c> where IPv6 is off, as Kestrel's
-    /// ListenAnyIP does. With <paramref name="epoll"/>, an event loop accepts instead of the runtime's socket thread.
+    /// ListenAnyIP does.
     /// </summary>
-    public static DirectTcpListener Bind(DirectTcpEndPoint endpoint, ILogger logger, EpollEngine? epoll = null)
+    public static EpollListener Bind(EpollEndPoint endpoint, EpollEngine engine, ILogger logger)
     {
         Socket socket;
         if (endpoint.Address.Equals(IPAddress.IPv6Any))
@@ -54,7 +56,7 @@ internal sealed class DirectTcpListener : IConnectionListener
 
         try
         {
-            return new DirectTcpListener(socket, logger, epoll);
+            return new EpollListener(socket, engine, logger);
         }
         catch
         {
@@ -65,46 +67,13 @@ internal sealed class DirectTcpListener : IConnectionListener
 
     public async ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken = default)
     {
-        while (true)
+        // Accept errors (a client that reset in the queue, EMFILE) are the acceptor's to log and back off from.
+        while (await _acceptor.AcceptAsync().ConfigureAwait(false) is { } accepted)
         {
-            Socket accepted;
-            try
-            {
-                Socket? next = _acceptor is null
-                    ? await _socket.AcceptAsync(cancellationToken).ConfigureAwait(false)
-                    : await _acceptor.AcceptAsync().ConfigureAwait(false);
-                if (next is null)
-                {
-                    return null; // unbound
-                }
-
-                accepted = next;
-            }
-            catch (ObjectDisposedException)
-            {
-                return null; // unbound
-            }
-            catch (SocketException ex) when (ex.SocketErrorCode == SocketError.OperationAborted)
-            {
-                return null; // unbound
-            }
-            catch (SocketException ex)
-            {
-                // A client that reset while still in the accept queue, or a transient shortage (EMFILE): not fatal,
-                // but a shortage would fail again at once, so give it a moment instead of spinning.
-                TcpLog.AcceptFailed(_logger, ex.SocketErrorCode.ToString());
-                if (ex.SocketErrorCode is SocketError.TooManyOpenSockets or SocketError.NoBufferSpaceAvailable)
-                {
-                    await Task.Delay(AcceptBackoff, cancellationToken).ConfigureAwait(false);
-                }
-
-                continue;
-            }
-
             try
             {
                 accepted.NoDelay = true; // a reply is one write and must not wait for the next
-                return new DirectTcpConnection(accepted);
+                return new EpollConnectionContext(accepted, _engine);
             }
             catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
             {
@@ -113,6 +82,8 @@ internal sealed class DirectTcpListener : IConnectionListener
                 accepted.Dispose();
             }
         }
+
+        return null; // unbound
     }
 
     public ValueTask UnbindAsync(CancellationToken cancellationToken = default)
@@ -129,7 +100,7 @@ internal sealed class DirectTcpListener : IConnectionListener
 
     private void Close()
     {
-        _acceptor?.Close(); // first: it holds a reference on the socket's handle
+        _acceptor.Close(); // first: it holds a reference on the socket's handle
         _socket.Dispose();
     }
 

@@ -1,8 +1,10 @@
 using System.Net.Sockets;
 using System.Text;
 using KestrelUpper.Hosting;
+using KestrelUpper.Proxy;
 using KestrelUpper.Tcp;
 using KestrelUpper.Tcp.Epoll;
+using KestrelUpper.Tcp.Protocol;
 using KestrelUpper.Telemetry;
 using KestrelUpper.Testing;
 using KestrelUpper.Text;
@@ -11,8 +13,8 @@ using Microsoft.Extensions.Options;
 
 namespace KestrelUpper.Tests.Tcp;
 
-/// <summary>The epoll event loops on a real socket pair: the same protocol owed as the other transports.</summary>
-public sealed class EpollEngineTests : IDisposable
+/// <summary>The epoll driver on a real socket pair: two small-buffered loops moving a session's bytes and events.</summary>
+public sealed class EpollDriverTests : IDisposable
 {
     private readonly EpollEngine _engine = Create(receiveBufferBytes: 4096, loops: 2);
 
@@ -21,9 +23,9 @@ public sealed class EpollEngineTests : IDisposable
     [Fact]
     public async Task Replies_to_each_message_at_once_without_a_newline()
     {
-        await using var pair = await DirectSocketPair.CreateAsync();
-        var stats = new TcpConnectionStats(new UpperCounters(), TimeProvider.System);
-        Task<PumpOutcome> served = ServeAndCloseAsync(pair, stats);
+        await using var pair = await EpollSocketPair.CreateAsync(_engine);
+        UppercaseSession session = NewSession(pair);
+        Task<SessionOutcome> served = ServeAndCloseAsync(pair, session);
 
         foreach (string message in new[] { "hi", "stra\u00DFe", "\u03B1\u03B2\u03B3 \u0434\u0430" })
         {
@@ -34,37 +36,37 @@ public sealed class EpollEngineTests : IDisposable
 
         pair.Client.Shutdown(SocketShutdown.Send);
         Assert.Empty(await pair.Client.ReceiveToEndAsync()); // FIN after the last reply, when the connection is closed
-        Assert.Equal(PumpOutcome.InputCompleted, await served);
+        Assert.Equal(SessionOutcome.InputCompleted, await served);
     }
 
     [Fact]
     public async Task Drain_answers_a_carried_partial_sequence_and_what_the_kernel_holds_then_closes()
     {
-        await using var pair = await DirectSocketPair.CreateAsync();
-        var stats = new TcpConnectionStats(new UpperCounters(), TimeProvider.System);
-        Task<PumpOutcome> served = ServeAndCloseAsync(pair, stats);
+        await using var pair = await EpollSocketPair.CreateAsync(_engine);
+        UppercaseSession session = NewSession(pair);
+        Task<SessionOutcome> served = ServeAndCloseAsync(pair, session);
 
         // "é" split: its first byte is carried until more arrives or the stream ends.
         await pair.Client.SendAllAsync("abc\u00E9"u8.ToArray().AsMemory(0, 4));
         Assert.Equal("ABC", Encoding.UTF8.GetString(await pair.Client.ReceiveExactlyAsync(3)));
 
-        pair.Server.StopReading();
+        _drivers[pair].Post(SessionCommands.Drain);
 
         byte[] rest = await pair.Client.ReceiveToEndAsync();
         Assert.Equal(new byte[] { 0xC3 }, rest); // passed through unchanged, then FIN
         pair.Client.Shutdown(SocketShutdown.Send);
-        Assert.Equal(PumpOutcome.ReadCanceled, await served);
-        Assert.Equal(4, stats.BytesReceived);
-        Assert.Equal(4, stats.BytesSent);
+        Assert.Equal(SessionOutcome.Drained, await served);
+        Assert.Equal(4, session.BytesReceived);
+        Assert.Equal(4, session.BytesSent);
     }
 
     [Fact]
     public async Task A_client_that_stops_reading_stalls_its_own_replies_and_gets_every_byte_once_it_reads()
     {
-        await using var pair = await DirectSocketPair.CreateAsync();
+        await using var pair = await EpollSocketPair.CreateAsync(_engine);
         UseSmallBuffers(pair);
-        var stats = new TcpConnectionStats(new UpperCounters(), TimeProvider.System);
-        Task<PumpOutcome> served = ServeAndCloseAsync(pair, stats);
+        UppercaseSession session = NewSession(pair);
+        Task<SessionOutcome> served = ServeAndCloseAsync(pair, session);
 
         // Far more than the kernel buffers hold: the server must stop reading while its reply waits.
         byte[] input = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("\uFB03 stra\u00DFe \u03C9 ", 10_000)));
@@ -75,7 +77,7 @@ public sealed class EpollEngineTests : IDisposable
             pair.Client.Shutdown(SocketShutdown.Send);
         });
 
-        await Eventually.UntilAsync(() => stats.BytesReceived > 0);
+        await Eventually.UntilAsync(() => session.BytesReceived > 0);
         Assert.False(send.IsCompleted); // backpressure reached the client: nothing was buffered without bound
 
         // Room again both ways (tiny windows would make the rest crawl), and the client starts reading.
@@ -83,18 +85,18 @@ public sealed class EpollEngineTests : IDisposable
         pair.Server.Socket.SendBufferSize = 1024 * 1024;
         Assert.Equal(expected, await pair.Client.ReceiveToEndAsync());
         await send;
-        Assert.Equal(PumpOutcome.InputCompleted, await served);
-        Assert.Equal(input.Length, stats.BytesReceived);
-        Assert.Equal(expected.Length, stats.BytesSent);
+        Assert.Equal(SessionOutcome.InputCompleted, await served);
+        Assert.Equal(input.Length, session.BytesReceived);
+        Assert.Equal(expected.Length, session.BytesSent);
     }
 
     [Fact]
     public async Task A_drain_while_a_reply_waits_answers_everything_read_and_the_carried_sequence_then_closes()
     {
-        await using var pair = await DirectSocketPair.CreateAsync();
+        await using var pair = await EpollSocketPair.CreateAsync(_engine);
         UseSmallBuffers(pair);
-        var stats = new TcpConnectionStats(new UpperCounters(), TimeProvider.System);
-        Task<PumpOutcome> served = ServeAndCloseAsync(pair, stats);
+        UppercaseSession session = NewSession(pair);
+        Task<SessionOutcome> served = ServeAndCloseAsync(pair, session);
 
         // One ASCII byte, then two-byte sequences: wherever a read ends, it may end inside one (a carry).
         byte[] input = Encoding.UTF8.GetBytes("x" + new string('\u00E9', 300_000));
@@ -111,35 +113,35 @@ public sealed class EpollEngineTests : IDisposable
         });
 
         // The client reads nothing yet: the server's reply backs up and waits.
-        await Eventually.UntilAsync(() => stats.BytesReceived > 16 * 1024);
-        pair.Server.StopReading();
+        await Eventually.UntilAsync(() => session.BytesReceived > 16 * 1024);
+        _drivers[pair].Post(SessionCommands.Drain);
 
         byte[] replies = await pair.Client.ReceiveToEndAsync(); // every answer, then the FIN
         pair.Client.Dispose(); // ends the server's linger
-        Assert.Equal(PumpOutcome.ReadCanceled, await served);
+        Assert.Equal(SessionOutcome.Drained, await served);
         await send;
 
         // Exactly the uppercased form of every byte the server read, a trailing partial sequence passed through.
         var uppercaser = new Uppercaser(CasingMode.Unicode);
-        byte[] expected = new byte[uppercaser.MaxOutputLength((int)stats.BytesReceived)];
+        byte[] expected = new byte[uppercaser.MaxOutputLength((int)session.BytesReceived)];
         var state = default(Utf8UpperState);
-        uppercaser.Transform(input.AsSpan(0, (int)stats.BytesReceived), expected, ref state, isFinalBlock: true, out _, out int written);
+        uppercaser.Transform(input.AsSpan(0, (int)session.BytesReceived), expected, ref state, isFinalBlock: true, out _, out int written);
         Assert.Equal(expected.AsSpan(0, written).ToArray(), replies);
-        Assert.Equal(written, stats.BytesSent);
+        Assert.Equal(written, session.BytesSent);
     }
 
     [Fact]
     public async Task Many_connections_on_few_loops_are_each_answered_with_their_own_bytes()
     {
-        var pairs = new List<DirectSocketPair>();
-        var served = new List<Task<PumpOutcome>>();
+        var pairs = new List<EpollSocketPair>();
+        var served = new List<Task<SessionOutcome>>();
         try
         {
             for (int i = 0; i < 40; i++)
             {
-                DirectSocketPair pair = await DirectSocketPair.CreateAsync();
+                EpollSocketPair pair = await EpollSocketPair.CreateAsync(_engine);
                 pairs.Add(pair);
-                served.Add(ServeAndCloseAsync(pair, new TcpConnectionStats(new UpperCounters(), TimeProvider.System)));
+                served.Add(ServeAndCloseAsync(pair, NewSession(pair)));
             }
 
             for (int round = 0; round < 5; round++)
@@ -156,16 +158,16 @@ public sealed class EpollEngineTests : IDisposable
                 }
             }
 
-            foreach (DirectSocketPair pair in pairs)
+            foreach (EpollSocketPair pair in pairs)
             {
                 pair.Client.Shutdown(SocketShutdown.Send);
             }
 
-            Assert.All(await Task.WhenAll(served), outcome => Assert.Equal(PumpOutcome.InputCompleted, outcome));
+            Assert.All(await Task.WhenAll(served), outcome => Assert.Equal(SessionOutcome.InputCompleted, outcome));
         }
         finally
         {
-            foreach (DirectSocketPair pair in pairs)
+            foreach (EpollSocketPair pair in pairs)
             {
                 await pair.DisposeAsync();
             }
@@ -175,8 +177,8 @@ public sealed class EpollEngineTests : IDisposable
     [Fact]
     public async Task A_reset_ends_the_connection_with_a_socket_error()
     {
-        await using var pair = await DirectSocketPair.CreateAsync();
-        Task<PumpOutcome> served = ServeAndCloseAsync(pair, new TcpConnectionStats(new UpperCounters(), TimeProvider.System));
+        await using var pair = await EpollSocketPair.CreateAsync(_engine);
+        Task<SessionOutcome> served = ServeAndCloseAsync(pair, NewSession(pair));
         await pair.Client.SendAllAsync("x"u8.ToArray());
         Assert.Equal("X", Encoding.ASCII.GetString(await pair.Client.ReceiveExactlyAsync(1)));
 
@@ -192,32 +194,43 @@ public sealed class EpollEngineTests : IDisposable
     [Fact]
     public async Task Abort_ends_a_waiting_connection_at_once()
     {
-        await using var pair = await DirectSocketPair.CreateAsync();
-        Task<PumpOutcome> served = ServeAndCloseAsync(pair, new TcpConnectionStats(new UpperCounters(), TimeProvider.System));
+        await using var pair = await EpollSocketPair.CreateAsync(_engine);
+        Task<SessionOutcome> served = ServeAndCloseAsync(pair, NewSession(pair));
 
         pair.Server.Abort(new Microsoft.AspNetCore.Connections.ConnectionAbortedException("test"));
-        Exception? failure = await Record.ExceptionAsync(async () => Assert.Equal(PumpOutcome.InputCompleted, await served));
+        Exception? failure = await Record.ExceptionAsync(async () => Assert.Equal(SessionOutcome.InputCompleted, await served));
 
         // Whichever the loop saw first, the shut-down socket (an end of input) or the abort: ended, not hung.
         Assert.True(failure is null or Microsoft.AspNetCore.Connections.ConnectionAbortedException or SocketException, failure?.ToString());
         Assert.Empty(await pair.Client.ReceiveToEndAsync()); // the client sees the close
     }
 
+    private readonly Dictionary<EpollSocketPair, ISessionDriver> _drivers = [];
+
     /// <summary>Serves the pair's server side, then disposes it as Kestrel does once the handler returns.</summary>
-    private async Task<PumpOutcome> ServeAndCloseAsync(DirectSocketPair pair, TcpConnectionStats stats)
+    private async Task<SessionOutcome> ServeAndCloseAsync(EpollSocketPair pair, UppercaseSession session)
     {
         try
         {
-            return await _engine.ServeAsync(pair.Server, stats);
+            await _drivers[pair].RunAsync(session);
+            return session.Outcome;
         }
         finally
         {
+            session.Release();
             await pair.Server.DisposeAsync();
         }
     }
 
+    /// <summary>A session for the pair's server side, its driver made ready (PROXY off, default limits).</summary>
+    private UppercaseSession NewSession(EpollSocketPair pair)
+    {
+        _drivers[pair] = pair.Server.CreateDriver();
+        return Protocol.SessionHarness.ForDriver(pair.Server.RemoteEndPoint, pair.Server.ConnectionId);
+    }
+
     /// <summary>Small fixed kernel buffers both ways (no autotuning), so they hold a small part of an exchange.</summary>
-    private static void UseSmallBuffers(DirectSocketPair pair)
+    private static void UseSmallBuffers(EpollSocketPair pair)
     {
         const int Small = 4096;
         pair.Client.ReceiveBufferSize = Small;
@@ -231,6 +244,6 @@ public sealed class EpollEngineTests : IDisposable
         var options = new UpperOptions();
         options.Sockets.ReceiveBufferBytes = receiveBufferBytes;
         options.Sockets.EventLoops = loops;
-        return new EpollEngine(new Uppercaser(CasingMode.Unicode), Options.Create(options), NullLogger<EpollEngine>.Instance);
+        return new EpollEngine(new Uppercaser(CasingMode.Unicode), TimeProvider.System, Microsoft.Extensions.Options.Options.Create(options), NullLogger<EpollEngine>.Instance);
     }
 }

@@ -1,13 +1,13 @@
 using System.Net;
 using System.Net.Sockets;
-using KestrelUpper.Tcp.Transport;
+using KestrelUpper.Tcp.Epoll;
 
 namespace KestrelUpper.Tests.Tcp;
 
-/// <summary>A connected loopback pair: the server side as the direct transport wraps it.</summary>
-internal sealed class DirectSocketPair : IAsyncDisposable
+/// <summary>A connected loopback pair: the server side as the epoll transport wraps it.</summary>
+internal sealed class EpollSocketPair : IAsyncDisposable
 {
-    private DirectSocketPair(Socket client, DirectTcpConnection server)
+    private EpollSocketPair(Socket client, EpollConnectionContext server)
     {
         Client = client;
         Server = server;
@@ -15,9 +15,9 @@ internal sealed class DirectSocketPair : IAsyncDisposable
 
     public Socket Client { get; }
 
-    public DirectTcpConnection Server { get; }
+    public EpollConnectionContext Server { get; }
 
-    public static async Task<DirectSocketPair> CreateAsync()
+    public static async Task<EpollSocketPair> CreateAsync(EpollEngine engine)
     {
         using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
@@ -25,7 +25,7 @@ internal sealed class DirectSocketPair : IAsyncDisposable
         var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         Task<Socket> accept = listener.AcceptAsync();
         await client.ConnectAsync(listener.LocalEndPoint!);
-        return new DirectSocketPair(client, new DirectTcpConnection(await accept));
+        return new EpollSocketPair(client, new EpollConnectionContext(await accept, engine));
     }
 
     public async ValueTask DisposeAsync()

@@ -1,4 +1,4 @@
-namespace KestrelUpper.Tcp.Transport;
+namespace KestrelUpper.Tcp.Epoll;
 
 /// <summary>Connection ids in the shape Kestrel gives its own (13 base-32 characters), unique within the process.</summary>
 internal static class ConnectionIds

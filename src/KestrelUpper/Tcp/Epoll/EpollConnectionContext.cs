@@ -1,40 +1,42 @@
 using System.IO.Pipelines;
 using System.Net.Sockets;
+using KestrelUpper.Tcp.Protocol;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Features;
 
-namespace KestrelUpper.Tcp.Transport;
+namespace KestrelUpper.Tcp.Epoll;
 
 /// <summary>
-/// A connection accepted by <see cref="DirectTcpListener"/>. It has no pipes: the handler serves
-/// <see cref="Socket"/> itself, on an event loop (<see cref="Epoll.EpollEngine"/>) or with <see cref="SocketPump"/>. <see cref="Transport"/> is therefore unsupported,
-/// which is why connection middleware that reads the stream (PROXY protocol, TLS) keeps Kestrel's transport.
+/// A connection accepted by <see cref="EpollListener"/>, as Kestrel (its connection middleware, limits, metrics and the
+/// handler) sees it. Its bytes never pass through pipes: the handler gets an <see cref="EpollConnection"/> from the
+/// <see cref="ISessionDriverFeature"/> and an event loop serves the socket. <see cref="Transport"/> is therefore
+/// unsupported; middleware that reads the stream (TLS) stays on Kestrel's transport.
 /// </summary>
-internal sealed class DirectTcpConnection : ConnectionContext
+internal sealed class EpollConnectionContext : ConnectionContext, ISessionDriverFeature
 {
     // Seeded from the clock like Kestrel's own ids (distinct across restarts), with bit 62 set so that they never
     // meet the ids Kestrel gives the HTTP and TLS connections (clock ticks stay below 2^62).
     private static long s_lastId = DateTime.UtcNow.Ticks | (1L << 62);
 
-    private readonly CancellationTokenSource _stopReading = new();
+    private readonly EpollEngine _engine;
+    private EpollConnection? _driver;
     private int _closed;
     private volatile bool _aborted;
 
-    public DirectTcpConnection(Socket socket)
+    public EpollConnectionContext(Socket socket, EpollEngine engine)
     {
         Socket = socket;
+        _engine = engine;
         LocalEndPoint = socket.LocalEndPoint;
         RemoteEndPoint = socket.RemoteEndPoint;
         ConnectionId = ConnectionIds.Next(ref s_lastId);
+        Features.Set<ISessionDriverFeature>(this);
     }
 
     public Socket Socket { get; }
 
     /// <summary>True once the connection was aborted (idle timeout, shutdown timeout): there is nothing left to answer.</summary>
     public bool IsAborted => _aborted;
-
-    /// <summary>Cancelled when the server wants the pump to stop reading (drain) or the connection is aborted.</summary>
-    public CancellationToken ReadStopping => _stopReading.Token;
 
     public override string ConnectionId { get; set; }
 
@@ -44,34 +46,30 @@ internal sealed class DirectTcpConnection : ConnectionContext
 
     public override IDuplexPipe Transport
     {
-        get => throw new NotSupportedException("A direct TCP connection has no pipes; the uppercase handler drives its socket.");
-        set => throw new NotSupportedException("A direct TCP connection has no pipes; the uppercase handler drives its socket.");
+        get => throw new NotSupportedException("An epoll connection has no pipes: an event loop drives its socket.");
+        set => throw new NotSupportedException("An epoll connection has no pipes: an event loop drives its socket.");
     }
 
-    /// <summary>Asks the pump to answer what has arrived and finish (drain); the socket stays open until it does.</summary>
-    public void StopReading()
+    public ISessionDriver CreateDriver()
     {
-        try
+        if (_driver is not null)
         {
-            _stopReading.Cancel();
+            throw new InvalidOperationException("A connection is driven once.");
         }
-        catch (ObjectDisposedException)
-        {
-            // Already closed: nothing is reading.
-        }
+
+        _driver = new EpollConnection(this, _engine);
+        return _driver;
     }
 
     public override void Abort(ConnectionAbortedException abortReason)
     {
-        _aborted = true; // before the cancellation, so the pump does not mistake it for a drain
-        StopReading();
+        _aborted = true; // before the wake-up, so the loop ends the session instead of serving it on
+        _driver?.Post(SessionCommands.None);
         Close(abortive: true);
     }
 
     public override ValueTask DisposeAsync()
     {
-        // The token source is not disposed: it holds no timer or wait handle, and an idle timer callback may still
-        // be cancelling it.
         Close(abortive: false);
         return base.DisposeAsync();
     }
@@ -85,9 +83,8 @@ internal sealed class DirectTcpConnection : ConnectionContext
 
         try
         {
-            // An abort shuts down both directions, as Kestrel's transport does, so a pending receive or send ends
-            // at once. Dispose comes after the handler has returned: nothing is pending, and close() alone sends
-            // the FIN (one system call less per connection).
+            // An abort shuts down both directions, as Kestrel's transport does, so the loop sees the end at once.
+            // Dispose comes after the handler has returned: close() alone sends the FIN (one system call less).
             if (abortive)
             {
                 Socket.Shutdown(SocketShutdown.Both);
@@ -101,6 +98,7 @@ internal sealed class DirectTcpConnection : ConnectionContext
         {
         }
 
+        // While a loop uses the descriptor it holds a reference on the handle: the close waits for its release.
         Socket.Dispose();
     }
 }
