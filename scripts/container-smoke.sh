@@ -201,14 +201,14 @@ for l in lines:
         bad.append(l); continue
     if not isinstance(o, dict):
         bad.append(l); continue
-    events.add(((o.get("Properties") or {}).get("EventId") or {}).get("Name"))
-    if o.get("Level") in ("Warning", "Error", "Fatal"):
+    events.add((o.get("EventId") or {}).get("Name"))  # compact JSON: properties beside @t, @m
+    if o.get("@l") in ("Warning", "Error", "Fatal"):  # @l is absent at Information
         noisy.append(l)
 problems = []
 if not lines: problems.append("no log lines")
 if bad: problems.append("%d line(s) are not JSON objects, e.g. %r" % (len(bad), bad[0][:200]))
 want = "Started" if phase == "startup" else "Draining"
-if lines and want not in events: problems.append("no line with Properties.EventId.Name == %s" % want)
+if lines and want not in events: problems.append("no line with EventId.Name == %s" % want)
 if phase == "startup" and noisy: problems.append("%d warning/error line(s) at start-up, e.g. %s" % (len(noisy), noisy[0][:300]))
 print("; ".join(problems) if problems else "%d JSON lines, %s event present%s" % (len(lines), want, ", no warnings" if phase == "startup" else ""))
 sys.exit(1 if problems else 0)

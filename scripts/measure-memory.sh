@@ -141,8 +141,8 @@ log "non-reader phase done; service exit code $exit2"
 
 python3 "$helper" report --idle "$work/idle.json" --nonreader "$work/nonreader.json" --exit1 "$exit1" --exit2 "$exit2" | tee "$work/report.md"
 verdict=${PIPESTATUS[0]}
-if grep -hE '"Level":"(Error|Fatal)"' "$work"/service-*.log | head -5 | grep -q .; then
-  echo "--- service log lines at Error and above"; grep -hE '"Level":"(Error|Fatal)"' "$work"/service-*.log | head -5
+if grep -hE '"@l":"(Error|Fatal)"' "$work"/service-*.log | head -5 | grep -q .; then
+  echo "--- service log lines at Error and above"; grep -hE '"@l":"(Error|Fatal)"' "$work"/service-*.log | head -5
 fi
 log "logs and raw results: $work"
 exit "$verdict"

@@ -5,7 +5,9 @@
 #   3. runs a real Prometheus scraping the service with the alert rules loaded, and asserts through its
 #      HTTP API that sum(kestrel_active_connections{server_port="<tcp port>"}) == N, then 0 after the
 #      clients close; that every alert rule evaluates without error against the live series
-# Needs: dotnet, curl, nc, prometheus + promtool (Debian: prometheus). Prints PASS/FAIL lines; exits non-zero on failure.
+#   4. checks that every metric the Grafana dashboard and the alert rules use is among the series names that
+#      Prometheus scraped (deploy/.validate/check-observability.mjs scrape), so a renamed series fails here
+# Needs: dotnet, curl, nc, node + npm, prometheus + promtool (Debian: prometheus). Prints PASS/FAIL lines; exits non-zero on failure.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 N=${N:-7}
@@ -19,7 +21,7 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "FAIL  $*"; echo "--- service log (last lines)"; tail -20 "$work/service.log" 2>/dev/null || true; exit 1; }
 pass() { echo "PASS  $*"; }
-for tool in dotnet curl nc promtool prometheus; do command -v "$tool" >/dev/null || fail "missing tool: $tool"; done
+for tool in dotnet curl nc node npm promtool prometheus; do command -v "$tool" >/dev/null || fail "missing tool: $tool"; done
 
 # 1. the service
 dotnet build "$repo/src/KestrelUpper" -c Release -o "$work/app" -v quiet -nologo >"$work/build.log" 2>&1 || { cat "$work/build.log"; fail "build"; }
@@ -55,7 +57,7 @@ curl -fsS "http://127.0.0.1:$HTTP/metrics" -o "$work/metrics.txt" || fail "GET /
 promtool check metrics <"$work/metrics.txt" >"$work/promtool.log" 2>&1 || { cat "$work/promtool.log"; fail "promtool check metrics"; }
 pass "promtool check metrics ($(grep -c -v '^#' "$work/metrics.txt") samples)"
 grep -E "^kestrel_active_connections\{.*server_port=\"$TCP\"" "$work/metrics.txt" | sed 's/^/      /'
-grep -E '^upper_udp_datagrams_total' "$work/metrics.txt" | sed 's/^/      /'
+grep -E '^(upper_tcp_|upper_udp_)' "$work/metrics.txt" | sed 's/^/      /'
 
 # assertions through the Prometheus HTTP API
 api="http://127.0.0.1:$PROM_PORT/api/v1"
@@ -93,4 +95,13 @@ if not rules or bad:
     sys.exit(1)
 PY
 pass "prometheus: every alert rule evaluated with health=ok"
+
+# every metric the dashboard and the rules use is a series Prometheus has from the service
+validate="$repo/deploy/.validate"
+[ -d "$validate/node_modules/yaml" ] || (cd "$validate" && npm ci --no-audit --no-fund --engine-strict=false --loglevel=error) >"$work/npm.log" 2>&1 \
+  || { cat "$work/npm.log"; fail "npm ci in deploy/.validate"; }
+curl -fsS "$api/label/__name__/values" | python3 -c 'import json,sys; print("\n".join(json.load(sys.stdin)["data"]))' >"$work/names.txt" \
+  || fail "series names from the Prometheus API"
+node "$validate/check-observability.mjs" scrape "$work/names.txt" >"$work/names.log" 2>&1 || { cat "$work/names.log"; fail "dashboard and rules use series the service does not expose"; }
+pass "prometheus: $(sed 's/^ok   scrape: //' "$work/names.log")"
 echo "prometheus-check: all passed"

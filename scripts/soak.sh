@@ -186,7 +186,7 @@ svc_pid=""
 wait "$sampler_pid" 2>/dev/null; sampler_pid=""
 
 # ------------------------------------------------------------------------------------------ report
-count_level() { grep -c "\"Level\":\"$1\"" "$work/service.log" 2>/dev/null || true; }
+count_level() { grep -c "\"@l\":\"$1\"" "$work/service.log" 2>/dev/null || true; }  # compact JSON
 DURATION=$duration ENDPOINTS="tcp $TCP, udp $UDP, http $HTTP" RSS_START=$rss_start RSS_END=$rss_end \
 ACTIVE_AFTER=$active_after SERVICE_EXIT=$service_exit CRASHED=$crashed \
 WARN=$(count_level Warning) ERR=$(count_level Error) FATAL=$(count_level Fatal) \
@@ -215,7 +215,7 @@ if [ "$verdict" != 0 ]; then
     [ -s "$f" ] && { echo "--- $(basename "$f")"; head -5 "$f"; }
   done
   echo "--- service log lines at Warning and above"
-  grep -E '"Level":"(Warning|Error|Fatal)"' "$work/service.log" | head -10
+  grep -E '"@l":"(Warning|Error|Fatal)"' "$work/service.log" | head -10
 fi
 log "logs and raw results: $work"
 exit "$verdict"

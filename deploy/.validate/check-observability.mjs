@@ -4,7 +4,10 @@
 //  - every metric named in the dashboard and in the alert rules is one the service (or Prometheus /
 //    kube-state-metrics) exposes, so a renamed or mistyped metric fails here, not at 3 a.m.
 //  - every runbook_url anchor of the rules exists as a heading in deploy/README.md.
-//   node deploy/.validate/check-observability.mjs dashboard|rules
+//  - (scrape NAMES_FILE) every metric the dashboard and the rules use is among the names a real Prometheus
+//    scraped from the running service (scripts/prometheus-check.sh writes NAMES_FILE, one name a line), so a
+//    series the exporter names differently, or one the service never emits, fails against the real thing.
+//   node deploy/.validate/check-observability.mjs dashboard|rules|scrape NAMES_FILE
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,10 +22,13 @@ const KNOWN_METRICS = new Set([
   "upper_tcp_bytes_total", "upper_udp_datagrams_total", "upper_udp_bytes_total", "upper_udp_dropped_total",
   "upper_tcp_rejected_total", "upper_tcp_closed_total", "upper_text_invalid_bytes_total", "upper_tcp_max_connections", "upper_ready",
   "dotnet_process_cpu_time_seconds_total", "dotnet_process_memory_working_set_bytes", "dotnet_gc_collections_total",
-  "dotnet_gc_heap_total_allocated_bytes_total", "dotnet_gc_pause_time_seconds_total", "dotnet_thread_pool_thread_count",
+  "dotnet_gc_heap_total_allocated_bytes_total", "dotnet_gc_pause_time_seconds_total", "dotnet_thread_pool_thread_count_total",
   "target_info", "up",
   "kube_pod_container_status_restarts_total", "kube_deployment_status_replicas_available",
 ]);
+
+// Series of other exporters (kube-state-metrics): no scrape of the service can have them.
+const EXTERNAL_METRICS = new Set(["kube_pod_container_status_restarts_total", "kube_deployment_status_replicas_available"]);
 
 // Metric names in a PromQL expression: every identifier directly followed by a `{` selector.
 // (All expressions in this repo spell selectors with braces; one without any is reported.)
@@ -39,12 +45,53 @@ function checkExpr(where, expr, problems) {
   for (const n of names) if (!KNOWN_METRICS.has(n)) problems.push(`${where}: unknown metric ${n}`);
 }
 
+function readDashboard() {
+  return JSON.parse(readFileSync(join(deployDir, "grafana", "kestrelupper.json"), "utf8"));
+}
+
+function panelsOf(dash) {
+  const all = [];
+  const walk = (list) => { for (const p of list ?? []) { all.push(p); walk(p.panels); } };
+  walk(dash.panels);
+  return all;
+}
+
+function readRules() {
+  return parse(readFileSync(join(deployDir, "prometheus", "kestrelupper.rules.yml"), "utf8"));
+}
+
+// Every expression the dashboard and the rules evaluate, with where it is.
+function allExprs() {
+  const exprs = [];
+  for (const p of panelsOf(readDashboard())) {
+    for (const t of p.targets ?? []) if (typeof t.expr === "string" && t.expr.trim() !== "") exprs.push({ where: `panel ${p.id} "${p.title}" target ${t.refId}`, expr: t.expr });
+  }
+  for (const group of readRules().groups ?? []) {
+    for (const r of group.rules ?? []) exprs.push({ where: r.alert ? `alert ${r.alert}` : `record ${r.record}`, expr: String(r.expr) });
+  }
+  return exprs;
+}
+
+function checkScrape(namesFile) {
+  if (!namesFile) return { problems: ["usage: check-observability.mjs scrape NAMES_FILE"], summary: "" };
+  const scraped = new Set(readFileSync(namesFile, "utf8").split("\n").map((n) => n.trim()).filter(Boolean));
+  const problems = [];
+  const used = new Set();
+  for (const { where, expr } of allExprs()) {
+    for (const name of metricsIn(expr)) {
+      if (EXTERNAL_METRICS.has(name)) continue;
+      used.add(name);
+      if (!scraped.has(name)) problems.push(`${where}: ${name} is not in the real scrape`);
+    }
+  }
+  return { problems, summary: `${used.size} metrics used by the dashboard and the rules are all in the real scrape (${scraped.size} names; ${[...EXTERNAL_METRICS].join(", ")} come from kube-state-metrics)` };
+}
+
 function checkDashboard() {
-  const file = join(deployDir, "grafana", "kestrelupper.json");
   const problems = [];
   let dash;
   try {
-    dash = JSON.parse(readFileSync(file, "utf8"));
+    dash = readDashboard();
   } catch (e) {
     return { problems: [`kestrelupper.json does not parse: ${e.message}`], summary: "" };
   }
@@ -52,9 +99,7 @@ function checkDashboard() {
   if (!vars.some((v) => v.type === "datasource" && v.query === "prometheus")) problems.push("no Prometheus datasource template variable");
   if (!vars.some((v) => v.name === "pod" || v.name === "instance")) problems.push("no pod/instance template variable");
   if (typeof dash.schemaVersion !== "number" || dash.schemaVersion < 36) problems.push(`schemaVersion ${dash.schemaVersion} is too old`);
-  const all = [];
-  const walk = (list) => { for (const p of list ?? []) { all.push(p); walk(p.panels); } };
-  walk(dash.panels);
+  const all = panelsOf(dash);
   const ids = new Set();
   let checked = 0;
   let targets = 0;
@@ -86,7 +131,7 @@ function headingAnchors(markdown) {
 
 function checkRules() {
   const problems = [];
-  const rules = parse(readFileSync(join(deployDir, "prometheus", "kestrelupper.rules.yml"), "utf8"));
+  const rules = readRules();
   const anchors = headingAnchors(readFileSync(join(deployDir, "README.md"), "utf8"));
   let alerts = 0;
   for (const group of rules.groups ?? []) {
@@ -107,9 +152,9 @@ function checkRules() {
 }
 
 const what = process.argv[2];
-const checks = { dashboard: checkDashboard, rules: checkRules };
+const checks = { dashboard: checkDashboard, rules: checkRules, scrape: () => checkScrape(process.argv[3]) };
 if (!checks[what]) {
-  console.error("usage: check-observability.mjs dashboard|rules");
+  console.error("usage: check-observability.mjs dashboard|rules|scrape NAMES_FILE");
   process.exit(2);
 }
 const { problems, summary } = checks[what]();

@@ -27,7 +27,7 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
         {
             if (IsEnabled(logLevel))
             {
-                owner._events.Enqueue((category, logLevel, eventId, formatter(state, exception), exception));
+                owner._events.Enqueue((category, logLevel, eventId, TemplateMessage.Render(state) ?? formatter(state, exception), exception));
             }
         }
     }

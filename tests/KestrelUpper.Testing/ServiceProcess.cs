@@ -7,7 +7,7 @@ namespace KestrelUpper.Testing;
 
 /// <summary>
 /// The service as a real child process (<c>dotnet KestrelUpper.dll</c>) on ephemeral loopback ports, for what
-/// only a process shows: signals, exit codes, standard output. The ports are read from its JSON start-up log.
+/// only a process shows: signals, exit codes, standard output. The ports are read from its JSON (compact) start-up log.
 /// </summary>
 public sealed class ServiceProcess : IAsyncDisposable
 {
@@ -132,12 +132,12 @@ public sealed class ServiceProcess : IAsyncDisposable
         try
         {
             using var json = JsonDocument.Parse(line);
-            if (json.RootElement.TryGetProperty("Properties", out JsonElement properties)
-                && properties.TryGetProperty("EventId", out JsonElement eventId)
+            // Compact JSON (Serilog.Formatting.Compact): the event's properties sit beside @t and @m.
+            if (json.RootElement.TryGetProperty("EventId", out JsonElement eventId)
                 && eventId.TryGetProperty("Name", out JsonElement name)
                 && name.GetString() == "Started")
             {
-                _started.TrySetResult(properties.Clone());
+                _started.TrySetResult(json.RootElement.Clone());
             }
         }
         catch (JsonException)

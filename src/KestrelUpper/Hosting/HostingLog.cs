@@ -24,4 +24,16 @@ internal static partial class HostingLog
     [LoggerMessage(EventId = 5, EventName = "SettingIgnored", Level = LogLevel.Warning,
         Message = "Configuration {Key} is no longer read as before ({Why}); remove or change it")]
     public static partial void SettingIgnored(ILogger logger, string key, string why);
+
+    [LoggerMessage(EventId = 6, EventName = "LogSettingIgnored", Level = LogLevel.Warning,
+        Message = "{ConfigurationKey} is ignored: the Native AOT build reads only Serilog:MinimumLevel")]
+    public static partial void LogSettingIgnored(ILogger logger, string configurationKey);
+
+    [LoggerMessage(EventId = 7, EventName = "ConfigurationError", Level = LogLevel.Critical,
+        Message = "Configuration error: {Problem}")]
+    public static partial void ConfigurationError(ILogger logger, string problem);
+
+    [LoggerMessage(EventId = 8, EventName = "StartFailed", Level = LogLevel.Critical,
+        Message = "Cannot start: {Problem}")]
+    public static partial void StartFailed(ILogger logger, string problem, Exception? exception);
 }

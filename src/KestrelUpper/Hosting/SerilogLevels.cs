@@ -20,10 +20,8 @@ internal static class SerilogLevels
     private const string DefaultKey = "Default";
     private const string OverrideKey = "Override";
 
-    /// <summary>Applies the levels of <paramref name="serilog"/> (the <c>Serilog</c> section) to <paramref name="logger"/>.</summary>
-    /// <returns>The keys of the section that are not levels, which this reader ignores (sinks, enrichers, ...).</returns>
-    /// <exception cref="ConfigurationErrorException">A level is not a Serilog level name.</exception>
-    public static IReadOnlyList<string> Apply(LoggerConfiguration logger, IConfigurationSection serilog)
+    /// <summary>The keys of <paramref name="serilog"/> (the <c>Serilog</c> section) that are not levels, which this reader ignores (sinks, enrichers, ...).</summary>
+    public static IReadOnlyList<string> IgnoredKeys(IConfigurationSection serilog)
     {
         var ignored = new List<string>();
         foreach (IConfigurationSection child in serilog.GetChildren())
@@ -34,20 +32,36 @@ internal static class SerilogLevels
             }
         }
 
+        return ignored;
+    }
+
+    /// <summary>
+    /// Checks every level of <paramref name="serilog"/>, so a bad one is the same configuration error (exit 2)
+    /// before Serilog.Settings.Configuration reads the section as it is under Native AOT.
+    /// </summary>
+    /// <exception cref="ConfigurationErrorException">A level is not a Serilog level name.</exception>
+    public static void Validate(IConfigurationSection serilog) => Apply(new LoggerConfiguration(), serilog, follow: false);
+
+    /// <summary>Applies the levels of <paramref name="serilog"/> (the <c>Serilog</c> section) to <paramref name="logger"/>.</summary>
+    /// <exception cref="ConfigurationErrorException">A level is not a Serilog level name.</exception>
+    public static void Apply(LoggerConfiguration logger, IConfigurationSection serilog) => Apply(logger, serilog, follow: true);
+
+    private static void Apply(LoggerConfiguration logger, IConfigurationSection serilog, bool follow)
+    {
+        LoggingLevelSwitch Switch(IConfigurationSection level) => follow ? Follow(level) : new LoggingLevelSwitch(Parse(level));
+
         IConfigurationSection minimum = serilog.GetSection(MinimumLevelKey);
         // "MinimumLevel": "Debug" is the short form of "MinimumLevel": { "Default": "Debug" }.
         IConfigurationSection defaultLevel = minimum.Value is null ? minimum.GetSection(DefaultKey) : minimum;
         if (defaultLevel.Value is not null)
         {
-            logger.MinimumLevel.ControlledBy(Follow(defaultLevel));
+            logger.MinimumLevel.ControlledBy(Switch(defaultLevel));
         }
 
         foreach (IConfigurationSection category in minimum.GetSection(OverrideKey).GetChildren())
         {
-            logger.MinimumLevel.Override(category.Key, Follow(category));
+            logger.MinimumLevel.Override(category.Key, Switch(category));
         }
-
-        return ignored;
     }
 
     /// <summary>A switch at the level <paramref name="level"/> names now, moved when a reload changes it.</summary>

@@ -1,53 +1,78 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using Serilog;
-using Serilog.Core;
 using Serilog.Events;
-using Serilog.Formatting.Json;
+using Serilog.Extensions.Hosting;
+using Serilog.Formatting.Compact;
 
 namespace KestrelUpper.Hosting;
 
 /// <summary>
-/// Serilog as the logging provider (Serilog.AspNetCore is not available here, so this is the part of it we need):
-/// levels from the <c>Serilog</c> section, the sink's format from <c>Upper:Log:Format</c>.
+/// Serilog in two stages (Serilog.AspNetCore): a bootstrap logger from the process start, so a start-up failure
+/// is logged, then the host's logger: levels from the <c>Serilog</c> section, the format from <c>Upper:Log:Format</c>.
 /// </summary>
 internal static class SerilogSetup
 {
     private const string TextTemplate = "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
 
     /// <summary>The levels before the <c>Serilog</c> section is applied over them.</summary>
-    public static LoggerConfiguration DefaultLevels() => new LoggerConfiguration()
-        .MinimumLevel.Information()
-        .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
-        .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information);
+    public static LoggerConfiguration DefaultLevels() => DefaultLevels(new LoggerConfiguration());
 
-    public static Serilog.ILogger Create(IConfiguration configuration, LogFormat format)
+    /// <summary>The first stage, until the host's logger replaces it: default levels, the format of <see cref="LogFormat.Auto"/>.</summary>
+    public static ReloadableLogger CreateBootstrapLogger() =>
+        WriteToConsole(DefaultLevels(), LogFormat.Auto).CreateBootstrapLogger();
+
+    /// <summary>
+    /// Serilog as the host's logging: the bootstrap logger becomes the configured one where <see cref="UpperApp.RunAsync"/>
+    /// made one; a host built without it (the in-process test host) gets a logger of its own and leaves the static one alone.
+    /// Events go on to any other <see cref="ILoggerProvider"/> registered (OTLP, a test's capturing provider).
+    /// </summary>
+    public static void AddSerilog(IServiceCollection services, IConfiguration configuration, LogFormat format)
     {
-        LoggerConfiguration logger = DefaultLevels();
+        bool bootstrapped = Log.Logger is ReloadableLogger;
+        services.AddSerilog(
+            logger => Configure(logger, configuration, format),
+            preserveStaticLogger: !bootstrapped,
+            writeToProviders: true);
+    }
 
-        // Serilog.Settings.Configuration scans assemblies and calls sinks by reflection, which Native AOT cannot do.
-        // The AOT compiler folds this switch to false, so that code is not even compiled into the native binary;
-        // the JIT build keeps the full reader.
-        IReadOnlyList<string> ignored = [];
+    /// <summary>The <c>Serilog</c> keys the host's logger ignores (all but the levels under Native AOT, none otherwise).</summary>
+    public static IReadOnlyList<string> IgnoredKeys(IConfiguration configuration) =>
+        RuntimeFeature.IsDynamicCodeSupported ? [] : SerilogLevels.IgnoredKeys(configuration.GetSection(SerilogLevels.SectionName));
+
+    private static void Configure(LoggerConfiguration logger, IConfiguration configuration, LogFormat format)
+    {
+        DefaultLevels(logger);
+
+        // Serilog.Settings.Configuration finds sinks and enrichers by scanning assemblies and calls them by reflection,
+        // which Native AOT cannot do. The AOT compiler folds this switch to false, so that code is not even compiled
+        // into the native binary; the JIT build keeps the full reader.
+        IConfigurationSection serilog = configuration.GetSection(SerilogLevels.SectionName);
         if (RuntimeFeature.IsDynamicCodeSupported)
         {
+            SerilogLevels.Validate(serilog); // its error names the key; Serilog.Settings.Configuration's does not
             logger.ReadFrom.Configuration(configuration);
         }
         else
         {
-            ignored = SerilogLevels.Apply(logger, configuration.GetSection(SerilogLevels.SectionName));
+            SerilogLevels.Apply(logger, serilog);
         }
 
         logger.Enrich.FromLogContext();
-        bool json = format == LogFormat.Json || (format == LogFormat.Auto && Console.IsOutputRedirected);
-        Logger created = json
-            ? logger.WriteTo.Console(new JsonFormatter(renderMessage: true, formatProvider: CultureInfo.InvariantCulture)).CreateLogger()
-            : logger.WriteTo.Console(outputTemplate: TextTemplate, formatProvider: CultureInfo.InvariantCulture).CreateLogger();
-        foreach (string key in ignored)
-        {
-            created.Warning("{ConfigurationKey} is ignored: the Native AOT build reads only Serilog:MinimumLevel", key);
-        }
+        WriteToConsole(logger, format);
+    }
 
-        return created;
+    private static LoggerConfiguration DefaultLevels(LoggerConfiguration logger) => logger
+        .MinimumLevel.Information()
+        .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+        .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information);
+
+    private static LoggerConfiguration WriteToConsole(LoggerConfiguration logger, LogFormat format)
+    {
+        bool json = format == LogFormat.Json || (format == LogFormat.Auto && Console.IsOutputRedirected);
+        // Compact JSON (@t, @m, @i, @l, @x, then the properties), the format log shippers parse.
+        return json
+            ? logger.WriteTo.Console(new RenderedCompactJsonFormatter())
+            : logger.WriteTo.Console(outputTemplate: TextTemplate, formatProvider: CultureInfo.InvariantCulture);
     }
 }

@@ -7,9 +7,7 @@ using KestrelUpper.Proxy;
 using KestrelUpper.Tcp;
 using KestrelUpper.Tcp.Epoll;
 using KestrelUpper.Telemetry;
-using KestrelUpper.Telemetry.Prometheus;
-using OpenTelemetry.Logs;
-using OpenTelemetry.Resources;
+using OpenTelemetry.Metrics;
 using KestrelUpper.Text;
 using KestrelUpper.Tls;
 using KestrelUpper.Udp;
@@ -18,6 +16,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Connections;
 using Serilog;
+using Serilog.Extensions.Logging;
 using ILogger = Microsoft.Extensions.Logging.ILogger;
 
 namespace KestrelUpper.Hosting;
@@ -33,6 +32,23 @@ internal static class UpperApp
 
     public static async Task<int> RunAsync(string[] args)
     {
+        // Stage one of the logging: until the host's logger takes over (and after), a start-up failure is logged too.
+        Log.Logger = SerilogSetup.CreateBootstrapLogger();
+        try
+        {
+            return await BuildAndRunAsync(args).ConfigureAwait(false);
+        }
+        finally
+        {
+            await Log.CloseAndFlushAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<int> BuildAndRunAsync(string[] args)
+    {
+        // Over the static logger: the bootstrap one, then the host's once it is built (disposing this leaves it open).
+        using var staticLogger = new SerilogLoggerFactory();
+        ILogger logger = staticLogger.CreateLogger("KestrelUpper");
         WebApplication app;
         try
         {
@@ -40,8 +56,14 @@ internal static class UpperApp
         }
         catch (ConfigurationErrorException ex)
         {
+            HostingLog.ConfigurationError(logger, ex.Message);
             await Console.Error.WriteLineAsync($"kestrelupper: configuration error: {ex.Message}").ConfigureAwait(false);
             return ConfigurationErrorExitCode;
+        }
+        catch (Exception ex)
+        {
+            HostingLog.StartFailed(logger, ex.Message, ex);
+            throw;
         }
 
         await using (app.ConfigureAwait(false))
@@ -86,29 +108,17 @@ internal static class UpperApp
         WebApplication app = builder.Build();
         app.MapHealth();
         app.MapStatus();
-        // Resolved before the server starts, so the SDK listens to Kestrel's meter from the first connection.
-        app.MapPrometheusScrape("/metrics", app.Services.GetRequiredService<UpperTelemetry>().Scraper);
-        WatchLifetime(app, options, plan, retired, listeners, bound);
+        // Built now, before the server starts, so the SDK listens to Kestrel's meter from the first connection
+        // (an up-down counter that missed an open would go negative at its close).
+        _ = app.Services.GetRequiredService<MeterProvider>();
+        // Routing serves the HTTP port only: the TCP and TLS ports run the uppercase ConnectionHandler, not HTTP.
+        app.MapPrometheusScrapingEndpoint(UpperTelemetry.MetricsPath);
+        WatchLifetime(app, options, plan, retired, listeners, bound, SerilogSetup.IgnoredKeys(builder.Configuration));
         return app;
     }
 
-    private static void AddLogging(WebApplicationBuilder builder, UpperOptions options)
-    {
-        builder.Logging.SetMinimumLevel(LogLevel.Trace); // Serilog's levels decide.
-        builder.Logging.AddSerilog(SerilogSetup.Create(builder.Configuration, options.Log.Format), dispose: true);
-        if (UpperTelemetry.OtlpEnabled)
-        {
-            // Logs go over OTLP too when an endpoint is configured: cheap, and the same pipeline as the metrics.
-            builder.Logging.AddOpenTelemetry(otel =>
-            {
-                ResourceBuilder resource = ResourceBuilder.CreateDefault();
-                UpperTelemetry.ConfigureResource(resource);
-                otel.SetResourceBuilder(resource);
-                otel.IncludeScopes = true;
-                otel.AddOtlpExporter();
-            });
-        }
-    }
+    private static void AddLogging(WebApplicationBuilder builder, UpperOptions options) =>
+        SerilogSetup.AddSerilog(builder.Services, builder.Configuration, options.Log.Format);
 
     private static void AddServices(IServiceCollection services, UpperOptions options, TransportPlan plan, ListenerEndpoints listeners)
     {
@@ -122,7 +132,7 @@ internal static class UpperApp
         services.AddSingleton(new StartTime(TimeProvider.System.GetTimestamp()));
         services.AddSingleton<ReadinessState>();
         services.AddSingleton<UpperMetrics>();
-        services.AddSingleton<UpperTelemetry>();
+        services.AddUpperTelemetry();
         services.AddSingleton<TcpConnectionLimiter>();
         if (plan.Tcp == TcpTransport.Epoll)
         {
@@ -223,11 +233,15 @@ internal static class UpperApp
         return captured!;
     }
 
-    private static void WatchLifetime(WebApplication app, UpperOptions options, TransportPlan plan, IReadOnlyList<(string Key, string Why)> retired, ListenerEndpoints listeners, ListenOptionsHolder bound)
+    private static void WatchLifetime(WebApplication app, UpperOptions options, TransportPlan plan, IReadOnlyList<(string Key, string Why)> retired, ListenerEndpoints listeners, ListenOptionsHolder bound, IReadOnlyList<string> ignoredLogKeys)
     {
         ReadinessState readiness = app.Services.GetRequiredService<ReadinessState>();
         ILogger logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("KestrelUpper");
         _ = app.Services.GetRequiredService<UpperMetrics>(); // creates the meter's instruments
+        foreach (string key in ignoredLogKeys)
+        {
+            HostingLog.LogSettingIgnored(logger, key);
+        }
 
         foreach ((string key, string why) in retired)
         {

@@ -13,6 +13,7 @@ public sealed class ServiceProcessTests
     [InlineData("Upper__Casing", "Shouty", "Upper:Casing")]
     [InlineData("Upper__Address", "example.com", "Upper:Address must be an IP address")]
     [InlineData("Upper__Sockets__Transport", "Direct", "Upper:Sockets:Transport=Direct was removed: use Epoll")]
+    [InlineData("Serilog__MinimumLevel__Default", "Loud", "'Loud' at 'Serilog:MinimumLevel:Default' is not a Serilog level")]
     public async Task A_bad_value_is_one_clear_line_and_exit_code_2(string key, string value, string expected)
     {
         await using ServiceProcess service = ServiceProcess.Launch(new Dictionary<string, string> { [key] = value });
@@ -20,6 +21,12 @@ public sealed class ServiceProcessTests
         string error = Assert.Single(service.StandardError);
         Assert.StartsWith("kestrelupper: configuration error: ", error, StringComparison.Ordinal);
         Assert.Contains(expected, error, StringComparison.Ordinal);
+
+        // The bootstrap logger (before the host's exists) logs it too, as compact JSON on a redirected stdout.
+        string logged = Assert.Single(service.StandardOutput, l => l.Contains("\"Name\":\"ConfigurationError\"", StringComparison.Ordinal));
+        using var json = JsonDocument.Parse(logged);
+        Assert.Equal("Fatal", json.RootElement.GetProperty("@l").GetString());
+        Assert.Contains(expected, json.RootElement.GetProperty("Problem").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -61,11 +68,20 @@ public sealed class ServiceProcessTests
         Assert.NotEmpty(service.StandardOutput);
         foreach (string line in service.StandardOutput)
         {
+            // Compact JSON: @t, the rendered @m and its template's hash @i; @l only above Information.
             using var json = JsonDocument.Parse(line);
-            Assert.True(json.RootElement.TryGetProperty("Timestamp", out _), line);
-            Assert.True(json.RootElement.TryGetProperty("Level", out _), line);
-            Assert.True(json.RootElement.TryGetProperty("MessageTemplate", out _), line);
-            Assert.True(json.RootElement.TryGetProperty("RenderedMessage", out _), line);
+            Assert.True(json.RootElement.TryGetProperty("@t", out _), line);
+            Assert.True(json.RootElement.TryGetProperty("@m", out _), line);
+            Assert.True(json.RootElement.TryGetProperty("@i", out _), line);
+            Assert.True(json.RootElement.TryGetProperty("SourceContext", out _), line);
+            Assert.False(json.RootElement.TryGetProperty("@l", out _), line); // a clean start logs nothing above Information
+        }
+
+        string started = Assert.Single(service.StandardOutput, l => l.Contains("\"Name\":\"Started\"", StringComparison.Ordinal));
+        using (var json = JsonDocument.Parse(started))
+        {
+            Assert.Equal(2, json.RootElement.GetProperty("EventId").GetProperty("Id").GetInt32());
+            Assert.StartsWith("KestrelUpper 1.0.0 ready", json.RootElement.GetProperty("@m").GetString()!.Replace("\"", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
         }
 
         string[] listening = service.StandardOutput.Where(l => l.Contains("\"Listening\"", StringComparison.Ordinal)).ToArray();

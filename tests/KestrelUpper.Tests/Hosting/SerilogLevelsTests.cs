@@ -65,7 +65,7 @@ public sealed class SerilogLevelsTests
         IConfigurationRoot configuration = new ConfigurationBuilder()
             .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: false)
             .Build();
-        Assert.Empty(SerilogLevels.Apply(new LoggerConfiguration(), configuration.GetSection(SerilogLevels.SectionName)));
+        Assert.Empty(SerilogLevels.IgnoredKeys(configuration.GetSection(SerilogLevels.SectionName)));
         AssertSameLevels(configuration);
     }
 
@@ -98,13 +98,16 @@ public sealed class SerilogLevelsTests
         IConfigurationRoot configuration = Configuration([setting]);
         var error = Assert.Throws<ConfigurationErrorException>(() => ReadByAot(configuration));
         Assert.Contains($"{SerilogLevels.SectionName}:{setting.Split('=')[0]}", error.Message, StringComparison.Ordinal);
+        // The JIT build checks the levels the same way before Serilog.Settings.Configuration reads them.
+        var checkedFirst = Assert.Throws<ConfigurationErrorException>(() => SerilogLevels.Validate(configuration.GetSection(SerilogLevels.SectionName)));
+        Assert.Equal(error.Message, checkedFirst.Message);
     }
 
     [Fact]
     public void Keys_other_than_the_levels_are_reported_as_ignored()
     {
         IConfigurationRoot configuration = Configuration(["MinimumLevel=Debug", "WriteTo:0:Name=File", "Enrich:0=FromLogContext"]);
-        IReadOnlyList<string> ignored = SerilogLevels.Apply(new LoggerConfiguration(), configuration.GetSection(SerilogLevels.SectionName));
+        IReadOnlyList<string> ignored = SerilogLevels.IgnoredKeys(configuration.GetSection(SerilogLevels.SectionName));
         Assert.Equal(["Serilog:Enrich", "Serilog:WriteTo"], ignored.Order(StringComparer.Ordinal));
     }
 }

@@ -14,7 +14,7 @@ namespace KestrelUpper.Tests.Performance;
 [Collection(AllocationMeasurements.Name)]
 public sealed class ServiceAllocationTests(Xunit.Abstractions.ITestOutputHelper output)
 {
-    private const string AllocatedMetric = "dotnet_gc_heap_total_allocated_bytes_total ";
+    private const string AllocatedMetric = "dotnet_gc_heap_total_allocated_bytes_total";
     private const int Small = 2_000;
     private const int Large = 20_000;
     private const int DatagramWindow = 16;
@@ -78,9 +78,8 @@ public sealed class ServiceAllocationTests(Xunit.Abstractions.ITestOutputHelper 
 
     private static async Task<long> AllocatedAsync(HttpClient http)
     {
-        string metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
-        string line = metrics.Split('\n').Single(l => l.StartsWith(AllocatedMetric, StringComparison.Ordinal));
-        return (long)double.Parse(line[AllocatedMetric.Length..], CultureInfo.InvariantCulture);
+        MetricsScrape metrics = await MetricsScrape.GetAsync(http);
+        return (long)metrics.Value(AllocatedMetric);
     }
 
     private static async Task TcpRoundTrips(Socket client, byte[] reply, int expected, int count)
