@@ -19,6 +19,8 @@ OUT=${FUZZ_OUT:-$ROOT/artifacts/fuzz}
 BIN=$OUT/bin
 TARGETS="uppercaser proxy udp config"
 TIMEOUT_MS=${FUZZ_TIMEOUT_MS:-3000}
+DOTNET=$(command -v dotnet) || { echo "fuzz.sh: dotnet not found" >&2; exit 2; }
+DOTNET=$(readlink -f "$DOTNET")
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 # afl-fuzz runs the dotnet host, not an afl-compiled binary; no CPU governor, core pattern or pinning in containers.
 export AFL_SKIP_BIN_CHECK=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_AFFINITY=1 AFL_NO_UI=1
@@ -56,7 +58,7 @@ fuzz() {  # fuzz TARGET SECONDS
   # -V bounds the fuzzing itself; timeout also bounds the seed calibration before it.
   timeout --signal=INT --kill-after=30 $((seconds + 300)) nice -n "${FUZZ_NICE:-19}" \
     afl-fuzz -i "$seeds" -o "$findings" -t "$TIMEOUT_MS" -m none -V "$seconds" \
-    -- dotnet "$BIN/KestrelUpper.Fuzz.dll" "$target" >"$findings/afl.log" 2>&1
+    -- "$DOTNET" "$BIN/KestrelUpper.Fuzz.dll" "$target" >"$findings/afl.log" 2>&1
   local status=$? stats=$findings/default/fuzzer_stats
   if [ ! -f "$stats" ]; then
     sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g' "$findings/afl.log" | tail -30
@@ -111,7 +113,7 @@ case $1 in
     done
     # Same names are kept (afl-cmin copies the chosen files): the committed names say where each seed came from.
     AFL_FORKSRV_INIT_TMOUT=60000 afl-cmin -i "$pool" -o "$minimised" -t "$TIMEOUT_MS" -m none \
-      -- dotnet "$BIN/KestrelUpper.Fuzz.dll" "$target" >"$OUT/cmin-$target.log" 2>&1 \
+      -- "$DOTNET" "$BIN/KestrelUpper.Fuzz.dll" "$target" >"$OUT/cmin-$target.log" 2>&1 \
       || { tail -20 "$OUT/cmin-$target.log"; die "afl-cmin failed"; }
     rm -rf "$ROOT/fuzz/corpus/$target" && mkdir -p "$ROOT/fuzz/corpus/$target"
     cp "$minimised"/* "$ROOT/fuzz/corpus/$target/"
