@@ -8,6 +8,7 @@
 #   scripts/fuzz.sh build                  only build and instrument (then FUZZ_REBUILD=0 reuses that build)
 #   scripts/fuzz.sh replay TARGET FILE...  each FILE through TARGET once, outside afl, showing any exception
 #   scripts/fuzz.sh cmin TARGET DIR...     minimise fuzz/corpus/TARGET plus the inputs in DIRs (afl-cmin) back into it
+#                                          (HAProxy captures, haproxy-*, are kept whole: real traffic)
 #
 # Targets: uppercaser proxy udp config. Output under $FUZZ_OUT (default artifacts/fuzz): bin/ (instrumented build),
 # findings/TARGET/ (afl-fuzz's output dir). Knobs: FUZZ_TIMEOUT_MS (afl -t, default 3000), FUZZ_HEAP_LIMIT (managed
@@ -27,7 +28,7 @@ export AFL_SKIP_BIN_CHECK=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRA
 # afl's -m (address space) cannot be used: the .NET GC reserves far more virtual memory than it uses. Cap the heap instead.
 export DOTNET_GCHeapHardLimit=${FUZZ_HEAP_LIMIT:-0x40000000}
 
-usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 die() { echo "fuzz.sh: $*" >&2; exit 2; }
 valid_target() { case " $TARGETS " in *" $1 "*) return 0 ;; *) die "unknown target '$1' (one of: $TARGETS)" ;; esac; }
 
@@ -117,6 +118,8 @@ case $1 in
       || { tail -20 "$OUT/cmin-$target.log"; die "afl-cmin failed"; }
     rm -rf "$ROOT/fuzz/corpus/$target" && mkdir -p "$ROOT/fuzz/corpus/$target"
     cp "$minimised"/* "$ROOT/fuzz/corpus/$target/"
+    # Real traffic (HAProxy's headers with TLVs) is kept whole even where it adds no edge: it is what production sends.
+    find "$pool" -maxdepth 1 -type f -name 'haproxy-*' -exec cp -n -t "$ROOT/fuzz/corpus/$target" {} +
     echo "fuzz/corpus/$target: $(ls "$ROOT/fuzz/corpus/$target" | wc -l) files (from $(ls "$pool" | wc -l))" ;;
   all)
     [ $# -eq 2 ] || usage
