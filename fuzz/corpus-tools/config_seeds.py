@@ -3,28 +3,23 @@
 into the sorted real Upper:* keys, or >= their count for junk keys) and a value byte (an index into the target's
 list of telling values, or >= its length for that many raw bytes). One seed per key with a few values, and a few
 whole valid configurations, so afl starts from inputs that reach every option's binding and validation."""
-import os
 import sys
 
+from seedfiles import write_all
+
 KEYS = 64        # more than the real keys: the rest take the junk-key paths
-VALUES = 62      # the target's list of telling values
+VALUES = 61      # the length of the target's list of telling values (ConfigTarget.Values)
 
 
-def write(out, name, data):
-    with open(os.path.join(out, name), "wb") as f:
-        f.write(bytes(data))
-
-
-def main(out):
-    os.makedirs(out, exist_ok=True)
-    write(out, "defaults", [])
+def seeds():
+    yield "defaults", []
     for key in range(KEYS):
-        write(out, f"key{key:02d}", [key, 3, key, 5, key, 28])  # "0", "-1"... then "00:00:01"-like values
+        yield f"key{key:02d}", [key, 3, (key + 1) % KEYS, 5, (key + 2) % KEYS, 28]  # "0", "-1", "00:00:01"
     for value in range(VALUES):
-        write(out, f"value{value:02d}", [value % KEYS, value])
-    write(out, "raw-values", [1, VALUES + 5] + list(b"ascii") + [0, VALUES + 9] + list(b"127.0.0.1"))
-    write(out, "junk-keys", [200, 3] + list(b"Tcp") + [1, 4, 201, 2] + list(b"xy") + [7])
+        yield f"value{value:02d}", [value % KEYS, value]
+    yield "raw-values", [1, VALUES + 5] + list(b"ascii") + [0, VALUES + 9] + list(b"127.0.0.1")
+    yield "junk-keys", [200, 3] + list(b"Tcp") + [1, 4, 201, 2] + list(b"xy") + [7]
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    write_all(sys.argv[1], "config", seeds())

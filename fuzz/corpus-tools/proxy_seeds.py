@@ -5,10 +5,11 @@ TLV, broken lengths), and inputs that are no header at all; the ordinary TCP4/TC
 
 usage: proxy_seeds.py OUTDIR
 """
-import os
 import socket
 import struct
 import sys
+
+from seedfiles import write_all
 
 SIG = b"\r\n\r\n\x00\r\nQUIT\n"
 
@@ -42,12 +43,5 @@ def seeds():
     yield "signature-prefix", SIG[:7]
 
 
-def main(out):
-    os.makedirs(out, exist_ok=True)
-    for name, data in seeds():
-        with open(os.path.join(out, f"proxy-{name}"), "wb") as f:
-            f.write(data)
-
-
 if __name__ == "__main__":
-    main(sys.argv[1])
+    write_all(sys.argv[1], "proxy", seeds())

@@ -7,9 +7,10 @@ time step in ms, the length (2 bytes) and the bytes.
 
 usage: udp_seeds.py OUTDIR
 """
-import os
 import struct
 import sys
+
+from seedfiles import write_all
 
 
 def settings(flags=0, max_reply=65507, rate=10, burst=3, tracked=7, blocked=None, own=None):
@@ -43,12 +44,5 @@ def seeds():
     yield "long-steps", settings(rate=2, burst=1) + datagram(0x80, 40000, 255, b"a") + datagram(0x80, 40000, 255, b"b")
 
 
-def main(out):
-    os.makedirs(out, exist_ok=True)
-    for name, data in seeds():
-        with open(os.path.join(out, f"udp-{name}"), "wb") as f:
-            f.write(data)
-
-
 if __name__ == "__main__":
-    main(sys.argv[1])
+    write_all(sys.argv[1], "udp", seeds())
