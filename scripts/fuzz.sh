@@ -12,7 +12,8 @@
 #
 # Targets: uppercaser proxy udp config. Output under $FUZZ_OUT (default artifacts/fuzz): bin/ (instrumented build),
 # findings/TARGET/ (afl-fuzz's output dir). Knobs: FUZZ_TIMEOUT_MS (afl -t, default 3000), FUZZ_HEAP_LIMIT (managed
-# heap cap of the target, default 0x40000000 = 1 GiB), FUZZ_NICE (default 19).
+# heap cap of the target, default 0x40000000 = 1 GiB), FUZZ_NICE (default 19), FUZZ_RESUME=1 (continue the last
+# session of TARGET for SECONDS more, e.g. after a pause: afl-fuzz's run_time and -V are wall-clock).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -28,7 +29,7 @@ export AFL_SKIP_BIN_CHECK=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRA
 # afl's -m (address space) cannot be used: the .NET GC reserves far more virtual memory than it uses. Cap the heap instead.
 export DOTNET_GCHeapHardLimit=${FUZZ_HEAP_LIMIT:-0x40000000}
 
-usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 2; }
 die() { echo "fuzz.sh: $*" >&2; exit 2; }
 valid_target() { case " $TARGETS " in *" $1 "*) return 0 ;; *) die "unknown target '$1' (one of: $TARGETS)" ;; esac; }
 
@@ -51,15 +52,21 @@ fuzz() {  # fuzz TARGET SECONDS
   local target=$1 seconds=$2 findings=$OUT/findings/$1 seeds=$ROOT/fuzz/corpus/$1
   valid_target "$target"
   command -v afl-fuzz >/dev/null || die "afl-fuzz not found (Debian: apt-get install afl++)"
-  rm -rf "$findings" && mkdir -p "$findings"
-  if ! ls "$seeds"/* >/dev/null 2>&1; then
-    seeds=$OUT/empty-seed && mkdir -p "$seeds" && printf 'seed' >"$seeds/seed"
+  local input=$seeds
+  if [ "${FUZZ_RESUME:-0}" = 1 ] && [ -d "$findings/default/queue" ]; then
+    input=-  # afl-fuzz resumes the earlier session in $findings (queue and counters)
+    echo "==> afl-fuzz $target for ${seconds}s more (resuming ${findings#"$ROOT"/})"
+  else
+    rm -rf "$findings" && mkdir -p "$findings"
+    if ! ls "$seeds"/* >/dev/null 2>&1; then
+      input=$OUT/empty-seed && mkdir -p "$input" && printf 'seed' >"$input/seed"
+    fi
+    echo "==> afl-fuzz $target for ${seconds}s (seeds: ${input#"$ROOT"/})"
   fi
-  echo "==> afl-fuzz $target for ${seconds}s (seeds: ${seeds#"$ROOT"/})"
   # -V bounds the fuzzing itself; timeout also bounds the seed calibration before it.
   timeout --signal=INT --kill-after=30 $((seconds + 300)) nice -n "${FUZZ_NICE:-19}" \
-    afl-fuzz -i "$seeds" -o "$findings" -t "$TIMEOUT_MS" -m none -V "$seconds" \
-    -- "$DOTNET" "$BIN/KestrelUpper.Fuzz.dll" "$target" >"$findings/afl.log" 2>&1
+    afl-fuzz -i "$input" -o "$findings" -t "$TIMEOUT_MS" -m none -V "$seconds" \
+    -- "$DOTNET" "$BIN/KestrelUpper.Fuzz.dll" "$target" >>"$findings/afl.log" 2>&1
   local status=$? stats=$findings/default/fuzzer_stats
   if [ ! -f "$stats" ]; then
     sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g' "$findings/afl.log" | tail -30
