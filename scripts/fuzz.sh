@@ -84,7 +84,7 @@ fuzz() {  # fuzz TARGET SECONDS
     for file in "$findings/default/$kind"/id*; do
       [ -e "$file" ] || continue
       failed=1
-      echo "FAIL $target: ${kind%es}${kind#crash}: $file"
+      echo "FAIL $target: $([ "$kind" = crashes ] && echo crash || echo hang): $file"
       echo "  input (hex): $(od -An -v -tx1 "$file" | tr -d ' \n' | head -c 4096)"
       echo "  replay: $(replay_command "$target" "$file")"
     done

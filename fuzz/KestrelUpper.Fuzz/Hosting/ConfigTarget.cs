@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using KestrelUpper.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -10,7 +11,8 @@ namespace KestrelUpper.Fuzz.Hosting;
 /// The options loader and validator on arbitrary key/value sets through an in-memory configuration, as environment
 /// variables or appsettings.json would give them. Input: entries of a key byte (a real key, a real key with a junk
 /// suffix, or a junk key) and a value byte (a value that tends to matter, or that many arbitrary bytes). Checks: the
-/// only exception is a <see cref="ConfigurationErrorException"/> with a message; a loaded result passes validation.
+/// only exception is a <see cref="ConfigurationErrorException"/> with a message, and that message stays one line
+/// whatever the value (no control or line-separator character); a loaded result passes validation.
 /// </summary>
 internal static class ConfigTarget
 {
@@ -43,6 +45,9 @@ internal static class ConfigTarget
         catch (ConfigurationErrorException ex)
         {
             Require(!string.IsNullOrWhiteSpace(ex.Message), "a configuration error without a message");
+
+            // The service prints it as one line, "kestrelupper: configuration error: ...": a value must not break it.
+            Require(!ex.Message.Any(IsLineBreaking), $"a configuration error message with a control or line-separator character: {ex.Message}");
             return;
         }
 
@@ -72,4 +77,7 @@ internal static class ConfigTarget
     }
 
     private static string Text(ReadOnlySpan<byte> bytes) => Encoding.UTF8.GetString(bytes);
+
+    private static bool IsLineBreaking(char c) =>
+        char.GetUnicodeCategory(c) is UnicodeCategory.Control or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator;
 }
