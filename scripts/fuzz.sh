@@ -8,7 +8,7 @@
 #   scripts/fuzz.sh build                  only build and instrument (then FUZZ_REBUILD=0 reuses that build)
 #   scripts/fuzz.sh replay TARGET FILE...  each FILE through TARGET once, outside afl, showing any exception
 #   scripts/fuzz.sh cmin TARGET DIR...     minimise fuzz/corpus/TARGET plus the inputs in DIRs (afl-cmin) back into it
-#                                          (HAProxy captures, haproxy-*, are kept whole: real traffic)
+#                                          (HAProxy captures haproxy-* and fixed crashes crash-* are always kept)
 #
 # Targets: uppercaser proxy udp config. Output under $FUZZ_OUT (default artifacts/fuzz): bin/ (instrumented build),
 # findings/TARGET/ (afl-fuzz's output dir). Knobs: FUZZ_TIMEOUT_MS (afl -t, default 3000), FUZZ_HEAP_LIMIT (managed
@@ -129,9 +129,13 @@ case $1 in
       -- "$DOTNET" "$BIN/KestrelUpper.Fuzz.dll" "$target" >"$OUT/cmin-$target.log" 2>&1 \
       || { tail -20 "$OUT/cmin-$target.log"; die "afl-cmin failed"; }
     rm -rf "$ROOT/fuzz/corpus/$target" && mkdir -p "$ROOT/fuzz/corpus/$target"
-    cp "$minimised"/* "$ROOT/fuzz/corpus/$target/"
-    # Real traffic (HAProxy's headers with TLVs) is kept whole even where it adds no edge: it is what production sends.
-    find "$pool" -maxdepth 1 -type f -name 'haproxy-*' -exec cp -n -t "$ROOT/fuzz/corpus/$target" {} +
+    # afl-fuzz names (id:000123,src:...,op:havoc) become portable ones (id-000123_src-..._op-havoc): no ':' on Windows.
+    for file in "$minimised"/*; do
+      name=$(basename "$file" | tr ':,' '-_')
+      cp "$file" "$ROOT/fuzz/corpus/$target/$name"
+    done
+    # Kept even where they add no edge: real traffic (HAProxy's headers with TLVs), and the inputs of fixed crashes.
+    find "$pool" -maxdepth 1 -type f \( -name 'haproxy-*' -o -name 'crash-*' \) -exec cp -n -t "$ROOT/fuzz/corpus/$target" {} +
     echo "fuzz/corpus/$target: $(ls "$ROOT/fuzz/corpus/$target" | wc -l) files (from $(ls "$pool" | wc -l))" ;;
   all)
     [ $# -eq 2 ] || usage
