@@ -76,6 +76,10 @@ fuzz() {  # fuzz TARGET SECONDS
   if [ ! -f "$stats" ]; then
     sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g' "$findings/afl.log" | tail -30
     echo "FAIL $target: afl-fuzz exited $status without fuzzer_stats (a seed that crashes or hangs stops it: see above)"
+    if [ "$input" != - ]; then
+      echo "the seeds through the target outside afl:"
+      "$DOTNET" "$BIN/KestrelUpper.Fuzz.dll" "$target" --replay "$input"/* | grep -v '^ok ' | head -40
+    fi
     return 1
   fi
   local crashes hangs
@@ -84,16 +88,18 @@ fuzz() {  # fuzz TARGET SECONDS
   printf '%s: run_time %ss, execs_done %s (%s/s), corpus_count %s, bitmap_cvg %s, saved_crashes %s, saved_hangs %s\n' \
     "$target" "$(stat_of run_time "$stats")" "$(stat_of execs_done "$stats")" "$(stat_of execs_per_sec "$stats")" \
     "$(stat_of corpus_count "$stats")$(stat_of paths_total "$stats")" "$(stat_of bitmap_cvg "$stats")" "$crashes" "$hangs"
-  local failed=0 kind file
+  local failed=0 kind file shown=0
   for kind in crashes hangs; do
     for file in "$findings/default/$kind"/id*; do
       [ -e "$file" ] || continue
-      failed=1
+      failed=1 shown=$((shown + 1))
+      [ "$shown" -le 10 ] || continue  # the rest are in the same folder; the first few tell the story
       echo "FAIL $target: $([ "$kind" = crashes ] && echo crash || echo hang): $file"
       echo "  input (hex): $(od -An -v -tx1 "$file" | tr -d ' \n' | head -c 4096)"
       echo "  replay: $(replay_command "$target" "$file")"
     done
   done
+  [ "$shown" -gt 10 ] && echo "FAIL $target: $((shown - 10)) more in $findings/default/crashes and hangs"
   if [ "$status" != 0 ] && [ "$failed" = 0 ]; then
     sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g' "$findings/afl.log" | tail -20
     echo "FAIL $target: afl-fuzz exited $status"
