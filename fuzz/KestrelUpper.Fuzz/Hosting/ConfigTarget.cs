@@ -53,7 +53,8 @@ internal static class ConfigTarget
 
         ValidateOptionsResult again = new UpperOptionsValidator().Validate(Options.DefaultName, options);
         Require(again.Succeeded, $"loaded options fail validation: {again.FailureMessage}");
-        _ = options.EffectiveTcpTransport;
+        _ = TransportPlan.Decide(options);
+        _ = RetiredSettings.Find(configuration);
     }
 
     private static string TakeKey(ref FuzzInput input)
