@@ -10,6 +10,18 @@ Layout (two-stage, so the table stays a few KiB and a lookup is two indexed load
   Records[record] -> even: delta << 1 (upper = cp + delta); odd: (offset << 4 | length) << 1 | 1,
                      a slice of Expansions holding the pre-encoded UTF-8 of a multi-code-point mapping.
 
+Fast-path tables (derived from the same mapping; the transform never needs them to be right for correctness
+of the two-stage table, but the tests check every entry against the data files):
+  TwoByteUpper[cp * 2 .. cp * 2 + 1], cp in U+0080..U+07FF (the 11 payload bits of a 2-byte sequence):
+      the UTF-8 bytes of the uppercase when it is one code point of 2 bytes (itself if unchanged), else 0 0
+      (ss, 1-byte or 3-byte results: the general path handles those).
+  ThreeByteBlockChanges: bit cp >> 6 (0x20..0x3FF) set when the 64-code-point block of a U+0800..U+FFFF
+      code point holds a code point that changes; it is (lead & 15) << 6 | (second & 63) of the sequence.
+  CaseClass*: four 16-entry nibble tables for the vector classifier. At each lead byte l followed by s,
+      LeadHigh[l >> 4] & LeadLow[l & 15] & SecondHigh[s >> 4] & SecondLow[s & 15] is non-zero when the
+      sequence may change. Each bit is a product of its projections, so the marks are a superset of the
+      changing sequences (checked below): a false alarm only costs a table lookup.
+
 Usage: python3 scripts/generate-unicode-table.py [--ucd /usr/share/unicode] [--out path]
 Standard library only.
 """
@@ -110,6 +122,80 @@ def build(mappings):
     return shift, pages, b"".join(blocks), records, bytes(expansions)
 
 
+def fast_path_tables(mappings):
+    two_byte = bytearray(2 * 0x800)
+    for cp in range(0x80, 0x800):
+        target = mappings.get(cp, [cp])
+        encoded = utf8(target)
+        if len(target) == 1 and len(encoded) == 2:
+            two_byte[2 * cp:2 * cp + 2] = encoded
+
+    three_byte_blocks = bytearray(128)
+    for cp in mappings:
+        if 0x800 <= cp <= 0xFFFF:
+            bit = cp >> 6  # 0x20..0x3FF, which is (lead & 15) << 6 | (second & 63) of its sequence
+            three_byte_blocks[bit >> 3] |= 1 << (bit & 7)
+
+    tables = case_classifier(mappings)
+    return bytes(two_byte), bytes(three_byte_blocks), tables
+
+
+# (lead, second byte) pairs of caseless blocks common in running text — general punctuation, currency, arrows,
+# symbols and box drawing, CJK symbols and kana, fullwidth forms, emoji: a false alarm there costs the most.
+HOT_CASELESS = ({(0xE2, s) for s in range(0x80, 0x85)} | {(0xE2, s) for s in range(0x86, 0xA0)}
+                | {(0xE3, s) for s in range(0x80, 0xC0)} | {(0xEF, 0xBC), (0xEF, 0xBF), (0xF0, 0x9F)})
+HOT_WEIGHT = 16
+CLASSES = 8  # one bit each in a byte
+
+
+def case_classifier(mappings):
+    """Four 16-entry nibble tables (lead high, lead low, second high, second low) whose AND is non-zero at every
+    (lead, second byte) pair of a sequence that may change: a 2-byte sequence by its lead (its block), a 3- or
+    4-byte one by lead and second byte. Each bit is a product of four nibble sets; starting from one product per
+    (lead, second byte's high nibble), the pair of products whose merge adds the fewest (weighted) false pairs
+    is merged until eight remain."""
+    exact = set()
+    for cp in mappings:
+        encoded = utf8([cp])
+        if len(encoded) == 2:
+            exact.update((encoded[0], second) for second in range(0x80, 0xC0))
+        elif len(encoded) > 2:
+            exact.add((encoded[0], encoded[1]))
+
+    def projections(pairs):
+        return (frozenset(l >> 4 for l, _ in pairs), frozenset(l & 15 for l, _ in pairs),
+                frozenset(s >> 4 for _, s in pairs), frozenset(s & 15 for _, s in pairs))
+
+    def product(p):
+        return {((lh << 4) | ll, (sh << 4) | sl) for lh in p[0] for ll in p[1] for sh in p[2] for sl in p[3]
+                if (lh << 4) | ll >= 0xC2 and 0x8 <= sh <= 0xB}
+
+    def cost(pairs):
+        return sum(HOT_WEIGHT if pair in HOT_CASELESS else 1 for pair in product(projections(pairs)) - exact)
+
+    atoms = {}
+    for lead, second in sorted(exact):
+        atoms.setdefault((lead >> 4,) if lead < 0xE0 else (lead, second >> 4), set()).add((lead, second))
+    classes = [atoms[key] for key in sorted(atoms)]
+    while len(classes) > CLASSES:
+        _, i, j = min((cost(classes[i] | classes[j]) - cost(classes[i]) - cost(classes[j]), i, j)
+                      for i in range(len(classes)) for j in range(i + 1, len(classes)))
+        classes[i] = classes[i] | classes[j]
+        del classes[j]
+
+    tables = [[0] * 16 for _ in range(4)]
+    for bit, pairs in enumerate(classes):
+        for table, nibbles in zip(tables, projections(pairs)):
+            for nibble in nibbles:
+                table[nibble] |= 1 << bit
+    for lead, second in exact:
+        t = tables
+        assert t[0][lead >> 4] & t[1][lead & 15] & t[2][second >> 4] & t[3][second & 15], (hex(lead), hex(second))
+    # Only a lead byte may raise a mark: the transform takes the byte before a mark for the sequence's lead.
+    assert all(tables[0][high] == 0 for high in range(0xC))
+    return tables
+
+
 def csharp_array(values, per_line=24):
     items = [str(v) for v in values]
     lines = []
@@ -134,12 +220,15 @@ def main():
     growth = max(-(-len(utf8(t)) // len(utf8([cp]))) for cp, t in mappings.items())
     max_out = max(len(utf8(t)) for t in mappings.values())
     shift, pages, blocks, records, expansions = build(mappings)
+    two_byte, three_byte_blocks, case_class = fast_path_tables(mappings)
+    two_byte_direct = sum(1 for cp in range(0x80, 0x800) if two_byte[2 * cp] and mappings.get(cp))
 
     text = f"""// <auto-generated>
 // Generated by scripts/generate-unicode-table.py from UnicodeData.txt and SpecialCasing.txt,
 // Unicode {version}. Do not edit; rerun the script to regenerate.
 // {len(mappings)} code points change: {simple_count} map to one code point, {len(expanding)} expand to 2-3.
-// Size: {len(pages)} page bytes + {len(blocks)} block bytes + {len(records)} records + {len(expansions)} expansion bytes.
+// Size: {len(pages)} page bytes + {len(blocks)} block bytes + {len(records)} records + {len(expansions)} expansion bytes;
+// fast paths: {len(two_byte)} two-byte bytes + {len(three_byte_blocks)} block-bit bytes + 64 classifier bytes.
 // </auto-generated>
 namespace KestrelUpper.Text;
 
@@ -155,6 +244,7 @@ internal static partial class UnicodeUpperTable
     public const int RecordLengthBits = {RECORD_LENGTH_BITS};
     public const int MaxMappedUtf8Length = {max_out};
     public const int MaxGrowthFactor = {growth};
+    public const int TwoByteDirectCount = {two_byte_direct};
 
     private static ReadOnlySpan<byte> PageIndex =>
     [
@@ -177,6 +267,25 @@ internal static partial class UnicodeUpperTable
     [
 {csharp_array(expansions)}
     ];
+
+    // Fast paths, derived from the same mapping (layout in the generator's header).
+    private static ReadOnlySpan<byte> TwoByteUpperBytes =>
+    [
+{csharp_array(two_byte, 32)}
+    ];
+
+    private static ReadOnlySpan<byte> ThreeByteBlockChangeBits =>
+    [
+{csharp_array(three_byte_blocks, 32)}
+    ];
+
+    internal static ReadOnlySpan<byte> CaseClassLeadHigh => [{", ".join(map(str, case_class[0]))}];
+
+    internal static ReadOnlySpan<byte> CaseClassLeadLow => [{", ".join(map(str, case_class[1]))}];
+
+    internal static ReadOnlySpan<byte> CaseClassSecondHigh => [{", ".join(map(str, case_class[2]))}];
+
+    internal static ReadOnlySpan<byte> CaseClassSecondLow => [{", ".join(map(str, case_class[3]))}];
 }}
 """
     with open(args.out, "w", encoding="utf-8", newline="\n") as f:

@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using KestrelUpper.Text;
+
+namespace KestrelUpper.Benchmarks;
+
+/// <summary>
+/// `profile CLASS SECONDS`: transforms one input class in a loop for a profiler (perf record / perf stat) to attach to,
+/// then prints the rate it saw. Not a measurement in itself: BenchmarkDotNet makes those.
+/// </summary>
+internal static class ProfileLoop
+{
+    public static int Run(string kind, double seconds)
+    {
+        bool legacy = kind.StartsWith("before:", StringComparison.Ordinal);
+        kind = legacy ? kind["before:".Length..] : kind;
+        byte[] input = BenchmarkInputs.Build(kind);
+        var upper = new Uppercaser(CasingMode.Unicode);
+        byte[] destination = new byte[upper.MaxOutputLength(input.Length)];
+        if (Environment.GetEnvironmentVariable("KU_STOPS") == "1")
+        {
+            int at = 0;
+            int stops = 0;
+            long invalid = 0;
+            while (input.Length - at >= 32)
+            {
+                int done = VectorUpperRun.Transform(ref input[at], ref destination[at], input.Length - at, ref invalid);
+                if (stops < 10)
+                {
+                    Console.WriteLine($"stop at {at + done}: {Convert.ToHexString(input, at + done, Math.Min(8, input.Length - at - done))}");
+                }
+
+                stops++;
+                at += Math.Max(done, 1);
+            }
+
+            Console.WriteLine($"{stops} stops");
+        }
+
+        long rounds = 0;
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed.TotalSeconds < seconds)
+        {
+            for (int i = 0; i < 1000; i++)
+            {
+                var state = default(Utf8UpperState);
+                if (legacy)
+                {
+                    KestrelUpper.Tests.Text.LegacyUppercaser.Transform(input, destination, ref state, isFinalBlock: true, out _, out _);
+                }
+                else
+                {
+                    upper.Transform(input, destination, ref state, isFinalBlock: true, out _, out _);
+                }
+            }
+
+            rounds += 1000;
+        }
+
+        Console.WriteLine($"{(legacy ? "before:" : "")}{kind}: {rounds * input.Length / clock.Elapsed.TotalSeconds / 1e9:F2} GB/s over {clock.Elapsed.TotalSeconds:F1} s");
+        return 0;
+    }
+}
