@@ -4,8 +4,8 @@ using KestrelUpper.Text;
 namespace KestrelUpper.Benchmarks;
 
 /// <summary>
-/// `profile CLASS SECONDS`: transforms one input class in a loop for a profiler (perf record / perf stat) to attach to,
-/// then prints the rate it saw. Not a measurement in itself: BenchmarkDotNet makes those.
+/// `profile [before:]CLASS SECONDS`: transforms one input class in a loop (with main's transform after "before:") for a
+/// profiler (perf record) to watch, then prints the rate it saw. Not a measurement in itself: BenchmarkDotNet makes those.
 /// </summary>
 internal static class ProfileLoop
 {
@@ -16,26 +16,6 @@ internal static class ProfileLoop
         byte[] input = BenchmarkInputs.Build(kind);
         var upper = new Uppercaser(CasingMode.Unicode);
         byte[] destination = new byte[upper.MaxOutputLength(input.Length)];
-        if (Environment.GetEnvironmentVariable("KU_STOPS") == "1")
-        {
-            int at = 0;
-            int stops = 0;
-            long invalid = 0;
-            while (input.Length - at >= 32)
-            {
-                int done = VectorUpperRun.Transform(ref input[at], ref destination[at], input.Length - at, ref invalid);
-                if (stops < 10)
-                {
-                    Console.WriteLine($"stop at {at + done}: {Convert.ToHexString(input, at + done, Math.Min(8, input.Length - at - done))}");
-                }
-
-                stops++;
-                at += Math.Max(done, 1);
-            }
-
-            Console.WriteLine($"{stops} stops");
-        }
-
         long rounds = 0;
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed.TotalSeconds < seconds)

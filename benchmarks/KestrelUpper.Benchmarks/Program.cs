@@ -7,5 +7,5 @@ if (args is ["profile", string kind, string seconds])
     return ProfileLoop.Run(kind, double.Parse(seconds, CultureInfo.InvariantCulture));
 }
 
-BenchmarkSwitcher.FromAssembly(typeof(UppercaserBenchmarks).Assembly).Run(args);
+UpperComparison.Print(BenchmarkSwitcher.FromAssembly(typeof(UppercaserBenchmarks).Assembly).Run(args));
 return 0;

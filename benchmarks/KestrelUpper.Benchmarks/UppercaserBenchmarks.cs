@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using KestrelUpper.Benchmarks.Anchors;
 using KestrelUpper.Tests.Text;
 using KestrelUpper.Text;
 
@@ -6,11 +7,12 @@ namespace KestrelUpper.Benchmarks;
 
 /// <summary>
 /// Uppercaser throughput over 16 KiB inputs of different scripts. Each invocation transforms the whole input,
-/// so "Throughput" (bytes/s) = InputBytes / Mean. "Before" is main's scalar transform (LegacyUppercaser).
+/// so "Throughput" (bytes/s) = InputBytes / Mean. "Before" is main's scalar transform (LegacyUppercaser); "Icu" is
+/// ICU's ucasemap_utf8ToUpper on the same bytes. Python's str.upper() is timed after the run (UpperComparison).
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(ThroughputConfig))]
-public class UppercaserBenchmarks
+public class UppercaserBenchmarks : IDisposable
 {
     public const int InputBytes = BenchmarkInputs.Bytes;
 
@@ -18,6 +20,7 @@ public class UppercaserBenchmarks
     private readonly Uppercaser _ascii = new(CasingMode.Ascii);
     private byte[] _input = [];
     private byte[] _destination = [];
+    private IcuCaseMap? _icu;
 
     [ParamsSource(nameof(Classes))]
     public string Input { get; set; } = "ascii";
@@ -29,6 +32,21 @@ public class UppercaserBenchmarks
     {
         _input = BenchmarkInputs.Build(Input);
         _destination = new byte[_unicode.MaxOutputLength(_input.Length)];
+        _icu = new IcuCaseMap();
+        if (_icu.ToUpper(_input, _destination, out int error) < 0)
+        {
+            throw new InvalidOperationException($"ICU {_icu.Version} failed on '{Input}': error {error}");
+        }
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => Dispose();
+
+    public void Dispose()
+    {
+        _icu?.Dispose();
+        _icu = null;
+        GC.SuppressFinalize(this);
     }
 
     [Benchmark(Baseline = true)]
@@ -46,6 +64,9 @@ public class UppercaserBenchmarks
         _unicode.Transform(_input, _destination, ref state, isFinalBlock: true, out _, out int written);
         return written;
     }
+
+    [Benchmark]
+    public int Icu() => _icu!.ToUpper(_input, _destination, out _);
 
     [Benchmark]
     public int Ascii()
