@@ -15,8 +15,12 @@ of the two-stage table, but the tests check every entry against the data files):
   TwoByteUpper[cp * 2 .. cp * 2 + 1], cp in U+0080..U+07FF (the 11 payload bits of a 2-byte sequence):
       the UTF-8 bytes of the uppercase when it is one code point of 2 bytes (itself if unchanged), else 0 0
       (ss, 1-byte or 3-byte results: the general path handles those).
-  ThreeByteBlockChanges: bit cp >> 6 (0x20..0x3FF) set when the 64-code-point block of a U+0800..U+FFFF
-      code point holds a code point that changes; it is (lead & 15) << 6 | (second & 63) of the sequence.
+  ThreeByteBlockNumbers[cp >> 6], ThreeByteCodePointBits: the 64-code-point blocks of U+0800..U+FFFF (cp >> 6 is
+      (lead & 15) << 6 | (second & 63) of the sequence) that hold a code point that changes are numbered from 1
+      (0: none does); block n's code points that change are the bits of the 8 bytes at 8 * n.
+  TwoByteGroupClass, TwoByteClass*, TwoByteExceptionBits: the vector 2-byte path's delta classes: a class per
+      group of 16 code points (lead & 31, second bits 5..4) with the lead and second-byte deltas of its even and
+      odd code points, and the code points that are exceptions to their group's class (see two_byte_classes).
   CaseClass*: four 16-entry nibble tables for the vector classifier. At each lead byte l followed by s,
       LeadHigh[l >> 4] & LeadLow[l & 15] & SecondHigh[s >> 4] & SecondLow[s & 15] is non-zero when the
       sequence may change. Each bit is a product of its projections, so the marks are a superset of the
@@ -26,6 +30,7 @@ Usage: python3 scripts/generate-unicode-table.py [--ucd /usr/share/unicode] [--o
 Standard library only.
 """
 import argparse
+import collections
 import os
 import re
 import sys
@@ -130,14 +135,58 @@ def fast_path_tables(mappings):
         if len(target) == 1 and len(encoded) == 2:
             two_byte[2 * cp:2 * cp + 2] = encoded
 
-    three_byte_blocks = bytearray(128)
-    for cp in mappings:
-        if 0x800 <= cp <= 0xFFFF:
-            bit = cp >> 6  # 0x20..0x3FF, which is (lead & 15) << 6 | (second & 63) of its sequence
-            three_byte_blocks[bit >> 3] |= 1 << (bit & 7)
+    # Blocks of U+0800..U+FFFF that hold a changing code point get a number from 1 (0: none changes) and a 64-bit
+    # mask of which of their code points change.
+    changing_blocks = sorted({cp >> 6 for cp in mappings if 0x800 <= cp <= 0xFFFF})
+    assert len(changing_blocks) < 256
+    three_byte_blocks = bytearray(1024)
+    code_point_bits = bytearray(8 * (len(changing_blocks) + 1))
+    for number, block in enumerate(changing_blocks, start=1):
+        three_byte_blocks[block] = number  # block is (lead & 15) << 6 | (second & 63) of its sequences
+        for low in range(64):
+            if (block << 6) | low in mappings:
+                code_point_bits[8 * number + (low >> 3)] |= 1 << (low & 7)
 
     tables = case_classifier(mappings)
-    return bytes(two_byte), bytes(three_byte_blocks), tables
+    return bytes(two_byte), (bytes(three_byte_blocks), bytes(code_point_bits)), tables
+
+
+def two_byte_classes(two_byte):
+    """Delta classes for the vector 2-byte path. A 2-byte sequence's group is its lead's low five bits and its
+    second byte's bits 5..4 (16 code points); each group gets the (lead delta, second delta) its even code points
+    mostly have and the one its odd ones mostly have (case pairs alternate in Latin Extended, Cyrillic, Greek), as
+    bytes mod 256. Code points that differ from their group's class, or have no 2-byte uppercase, are exceptions
+    (a bit each), left to the table lookup one by one."""
+    classes = {}
+    group_class = bytearray(128)
+    exceptions = bytearray(256)
+    for lead_bits in range(32):
+        for group in range(4):
+            counts = (collections.Counter(), collections.Counter())
+            members = []
+            for low in range(16):
+                cp = (lead_bits << 6) | (group << 4) | low
+                if cp < 0x80:
+                    continue
+                entry = two_byte[2 * cp:2 * cp + 2]
+                delta = None
+                if entry != bytes(2):
+                    delta = ((entry[0] - (0xC0 | lead_bits)) & 0xFF, (entry[1] - (0x80 | (group << 4) | low)) & 0xFF)
+                    counts[cp & 1][delta] += 1
+                members.append((cp, delta))
+            best = [c.most_common(1)[0][0] if c else (0, 0) for c in counts]
+            key = (best[0][0], best[0][1], best[1][0], best[1][1])
+            classes.setdefault(key, len(classes))
+            group_class[(lead_bits << 2) | group] = classes[key]
+            for cp, delta in members:
+                if delta != best[cp & 1]:
+                    exceptions[cp >> 3] |= 1 << (cp & 7)
+    assert list(classes)[0] == (0, 0, 0, 0) and len(classes) <= 64
+    columns = [bytearray(64) for _ in range(4)]  # lead even, second even, lead odd, second odd
+    for key, index in classes.items():
+        for column, value in zip(columns, key):
+            column[index] = value
+    return bytes(group_class), [bytes(c) for c in columns], bytes(exceptions), len(classes)
 
 
 # (lead, second byte) pairs of caseless blocks common in running text — general punctuation, currency, arrows,
@@ -221,6 +270,8 @@ def main():
     max_out = max(len(utf8(t)) for t in mappings.values())
     shift, pages, blocks, records, expansions = build(mappings)
     two_byte, three_byte_blocks, case_class = fast_path_tables(mappings)
+    group_class, class_columns, two_byte_exceptions, class_count = two_byte_classes(two_byte)
+    exception_count = sum(bin(b).count("1") for b in two_byte_exceptions)
     two_byte_direct = sum(1 for cp in range(0x80, 0x800) if two_byte[2 * cp] and mappings.get(cp))
 
     text = f"""// <auto-generated>
@@ -228,7 +279,8 @@ def main():
 // Unicode {version}. Do not edit; rerun the script to regenerate.
 // {len(mappings)} code points change: {simple_count} map to one code point, {len(expanding)} expand to 2-3.
 // Size: {len(pages)} page bytes + {len(blocks)} block bytes + {len(records)} records + {len(expansions)} expansion bytes;
-// fast paths: {len(two_byte)} two-byte bytes + {len(three_byte_blocks)} block-bit bytes + 64 classifier bytes.
+// fast paths: {len(two_byte)} two-byte bytes + {len(three_byte_blocks[0]) + len(three_byte_blocks[1])} three-byte bytes + 64 classifier bytes
+// + {len(group_class) + 4 * 64 + len(two_byte_exceptions)} bytes of 2-byte delta classes ({class_count} classes, {exception_count} exceptions).
 // </auto-generated>
 namespace KestrelUpper.Text;
 
@@ -245,6 +297,8 @@ internal static partial class UnicodeUpperTable
     public const int MaxMappedUtf8Length = {max_out};
     public const int MaxGrowthFactor = {growth};
     public const int TwoByteDirectCount = {two_byte_direct};
+    public const int TwoByteClassCount = {class_count};
+    public const int TwoByteExceptionCount = {exception_count};
 
     private static ReadOnlySpan<byte> PageIndex =>
     [
@@ -274,9 +328,14 @@ internal static partial class UnicodeUpperTable
 {csharp_array(two_byte, 32)}
     ];
 
-    private static ReadOnlySpan<byte> ThreeByteBlockChangeBits =>
+    private static ReadOnlySpan<byte> ThreeByteBlockNumbers =>
     [
-{csharp_array(three_byte_blocks, 32)}
+{csharp_array(three_byte_blocks[0], 32)}
+    ];
+
+    private static ReadOnlySpan<byte> ThreeByteCodePointBits =>
+    [
+{csharp_array(three_byte_blocks[1], 32)}
     ];
 
     internal static ReadOnlySpan<byte> CaseClassLeadHigh => [{", ".join(map(str, case_class[0]))}];
@@ -286,6 +345,25 @@ internal static partial class UnicodeUpperTable
     internal static ReadOnlySpan<byte> CaseClassSecondHigh => [{", ".join(map(str, case_class[2]))}];
 
     internal static ReadOnlySpan<byte> CaseClassSecondLow => [{", ".join(map(str, case_class[3]))}];
+
+    // The vector 2-byte path's delta classes (see two_byte_classes in the generator).
+    internal static ReadOnlySpan<byte> TwoByteGroupClass =>
+    [
+{csharp_array(group_class, 32)}
+    ];
+
+    internal static ReadOnlySpan<byte> TwoByteClassLeadEven => [{", ".join(map(str, class_columns[0]))}];
+
+    internal static ReadOnlySpan<byte> TwoByteClassSecondEven => [{", ".join(map(str, class_columns[1]))}];
+
+    internal static ReadOnlySpan<byte> TwoByteClassLeadOdd => [{", ".join(map(str, class_columns[2]))}];
+
+    internal static ReadOnlySpan<byte> TwoByteClassSecondOdd => [{", ".join(map(str, class_columns[3]))}];
+
+    internal static ReadOnlySpan<byte> TwoByteExceptionBits =>
+    [
+{csharp_array(two_byte_exceptions, 32)}
+    ];
 }}
 """
     with open(args.out, "w", encoding="utf-8", newline="\n") as f:

@@ -13,9 +13,9 @@ internal static class ProfileLoop
     {
         bool legacy = kind.StartsWith("before:", StringComparison.Ordinal);
         kind = legacy ? kind["before:".Length..] : kind;
-        byte[] input = BenchmarkInputs.Build(kind);
         var upper = new Uppercaser(CasingMode.Unicode);
-        byte[] destination = new byte[upper.MaxOutputLength(input.Length)];
+        byte[] built = BenchmarkInputs.Build(kind);
+        var buffers = new AlignedBuffers(built, upper.MaxOutputLength(built.Length));
         long rounds = 0;
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed.TotalSeconds < seconds)
@@ -25,18 +25,18 @@ internal static class ProfileLoop
                 var state = default(Utf8UpperState);
                 if (legacy)
                 {
-                    KestrelUpper.Tests.Text.LegacyUppercaser.Transform(input, destination, ref state, isFinalBlock: true, out _, out _);
+                    KestrelUpper.Tests.Text.LegacyUppercaser.Transform(buffers.Input, buffers.Destination, ref state, isFinalBlock: true, out _, out _);
                 }
                 else
                 {
-                    upper.Transform(input, destination, ref state, isFinalBlock: true, out _, out _);
+                    upper.Transform(buffers.Input, buffers.Destination, ref state, isFinalBlock: true, out _, out _);
                 }
             }
 
             rounds += 1000;
         }
 
-        Console.WriteLine($"{(legacy ? "before:" : "")}{kind}: {rounds * input.Length / clock.Elapsed.TotalSeconds / 1e9:F2} GB/s over {clock.Elapsed.TotalSeconds:F1} s");
+        Console.WriteLine($"{(legacy ? "before:" : "")}{kind}: {rounds * buffers.InputLength / clock.Elapsed.TotalSeconds / 1e9:F2} GB/s over {clock.Elapsed.TotalSeconds:F1} s");
         return 0;
     }
 }

@@ -43,8 +43,9 @@ internal static class SameLengthUpper
             return true;
         }
 
-        // Most 3-byte sequences the classifier reports sit in caseless blocks after all: done without decoding.
-        return (lead >= FourByteLeadMin || UnicodeUpperTable.ThreeByteBlockMayChange(((lead & ThreeByteLeadPayload) << PayloadBits) | second))
+        // Most 3-byte sequences the classifier reports do not change after all (punctuation, arrows): done.
+        return (lead >= FourByteLeadMin
+                || UnicodeUpperTable.ThreeByteMayChange((((lead & ThreeByteLeadPayload) << PayloadBits) | second) << PayloadBits | (Unsafe.Add(ref sequence, 2) & PayloadMask)))
             ? TryWriteWide(ref sequence, ref destination, lead, second)
             : true;
     }

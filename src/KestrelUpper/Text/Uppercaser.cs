@@ -78,10 +78,9 @@ internal sealed class Uppercaser(CasingMode mode)
         {
             if (VectorUpperRun.IsSupported)
             {
-                int room = Math.Min(source.Length - consumed, destination.Length - written);
-                int done = VectorUpperRun.Transform(ref Unsafe.Add(ref sourceStart, consumed), ref Unsafe.Add(ref destinationStart, written), room, ref state.InvalidBytes);
-                consumed += done;
-                written += done;
+                consumed += VectorUpperRun.Transform(
+                    ref Unsafe.Add(ref sourceStart, consumed), source.Length - consumed, ref Unsafe.Add(ref destinationStart, written), destination.Length - written, ref state.InvalidBytes, out int runWritten);
+                written += runWritten;
                 if (consumed == source.Length)
                 {
                     break;
@@ -153,7 +152,7 @@ internal sealed class Uppercaser(CasingMode mode)
         int length = Utf8Scalar.Decode(rest, out uint scalar);
         if (length > 0)
         {
-            written = WriteUpper(scalar, rest.Slice(0, length), free);
+            written = SequenceUpper.Write(scalar, rest.Slice(0, length), free);
             return written == 0 ? 0 : length;
         }
 
@@ -194,7 +193,7 @@ internal sealed class Uppercaser(CasingMode mode)
         int length = Utf8Scalar.Decode(sequence, out uint scalar);
         if (length > 0)
         {
-            written = WriteUpper(scalar, sequence.Slice(0, length), destination);
+            written = SequenceUpper.Write(scalar, sequence.Slice(0, length), destination);
             if (written == 0)
             {
                 consumed = 0;
@@ -229,46 +228,5 @@ internal sealed class Uppercaser(CasingMode mode)
         consumed = invalid - carried;
         written = invalid;
         return true;
-    }
-
-    /// <summary>
-    /// Writes the uppercase of <paramref name="scalar"/> (encoded in the source as <paramref name="encoded"/>) and returns
-    /// its length, or 0 when it does not fit.
-    /// </summary>
-    private static int WriteUpper(uint scalar, ReadOnlySpan<byte> encoded, Span<byte> destination)
-    {
-        int record = UnicodeUpperTable.GetRecord(scalar);
-        if (record == UnicodeUpperTable.IdentityRecord)
-        {
-            // Most non-ASCII text (CJK, emoji, symbols, already-uppercase letters) is unchanged: copy it.
-            if (destination.Length < encoded.Length)
-            {
-                return 0;
-            }
-
-            // At most 4 bytes: a plain loop beats a memmove call.
-            for (int i = 0; i < encoded.Length; i++)
-            {
-                destination[i] = encoded[i];
-            }
-
-            return encoded.Length;
-        }
-
-        if (UnicodeUpperTable.IsExpansion(record))
-        {
-            ReadOnlySpan<byte> expansion = UnicodeUpperTable.GetExpansion(record);
-            return expansion.TryCopyTo(destination) ? expansion.Length : 0;
-        }
-
-        uint upper = UnicodeUpperTable.ApplyDelta(scalar, record);
-        int length = Utf8Scalar.EncodedLength(upper);
-        if (destination.Length < length)
-        {
-            return 0;
-        }
-
-        Utf8Scalar.Encode(upper, length, destination);
-        return length;
     }
 }

@@ -51,43 +51,73 @@ internal static class VectorUpperRun
     public static bool IsSupported => Avx2.IsSupported;
 
     /// <summary>
-    /// Transforms <paramref name="source"/> into <paramref name="destination"/> (both at least <paramref name="length"/>
-    /// bytes, starting at a sequence boundary of the stream) while a window's <see cref="MinimumRoom"/> is left, and
-    /// returns how many bytes are done: the same count read and written, ending at a sequence boundary (destination
-    /// bytes after it are scratch). Stops early before a sequence whose uppercase has another length.
+    /// Transforms <paramref name="source"/> into <paramref name="destination"/> (starting at a sequence boundary of the
+    /// stream) while both have a window's <see cref="MinimumRoom"/> left, and returns the bytes consumed, with the
+    /// bytes written in <paramref name="written"/>; it ends at a sequence boundary (destination bytes after the written
+    /// ones are scratch). A sequence whose uppercase has another length (ß→SS, ı→I, ΐ) is written by the scalar rule in
+    /// passing; the run goes on after it.
     /// </summary>
-    public static int Transform(ref byte source, ref byte destination, int length, ref long invalidBytes)
+    public static int Transform(ref byte source, int sourceLength, ref byte destination, int destinationLength, ref long invalidBytes, out int written)
     {
-        int done = 0;
-        while (length - done >= MinimumRoom)
+        int consumed = 0;
+        written = 0;
+        while (true)
         {
-            // At a sequence boundary with ASCII (or nothing) before: a stretch of ASCII first, then mixed windows.
-            done += AsciiUpper.ToUpperUntilNonAscii(
-                MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref source, done), length - done),
-                MemoryMarshal.CreateSpan(ref Unsafe.Add(ref destination, done), length - done));
-            if (length - done < MinimumRoom)
+            int room = Math.Min(sourceLength - consumed, destinationLength - written);
+            if (room < MinimumRoom)
             {
                 break;
             }
 
-            done = MixedStretch(ref source, ref destination, length, done, ref invalidBytes, out bool asciiAhead);
-            if (!asciiAhead)
+            // At a sequence boundary: a stretch of ASCII first, then mixed windows.
+            int ascii = AsciiUpper.ToUpperUntilNonAscii(
+                MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref source, consumed), room),
+                MemoryMarshal.CreateSpan(ref Unsafe.Add(ref destination, written), room));
+            consumed += ascii;
+            written += ascii;
+            if (room - ascii < MinimumRoom)
             {
                 break;
+            }
+
+            StretchEnd end = MixedStretch(ref Unsafe.Add(ref source, consumed), ref Unsafe.Add(ref destination, written), room - ascii, ref invalidBytes, out int done);
+            consumed += done;
+            written += done;
+            if (end == StretchEnd.OutOfRoom)
+            {
+                break;
+            }
+
+            if (end == StretchEnd.LengthChange)
+            {
+                // A window validated this sequence; only the destination may be too short for its uppercase.
+                ReadOnlySpan<byte> rest = MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref source, consumed), sourceLength - consumed);
+                int length = Utf8Scalar.Decode(rest, out uint scalar);
+                int upperLength = length > 0
+                    ? SequenceUpper.Write(scalar, rest.Slice(0, length), MemoryMarshal.CreateSpan(ref Unsafe.Add(ref destination, written), destinationLength - written))
+                    : 0;
+                if (upperLength == 0)
+                {
+                    break;
+                }
+
+                consumed += length;
+                written += upperLength;
             }
         }
 
-        return done;
+        return consumed;
     }
 
     /// <summary>
-    /// Windows from <paramref name="done"/> (a boundary with ASCII or nothing before it, and a non-ASCII byte at it) until
-    /// one is ASCII after a finished sequence (<paramref name="asciiAhead"/>: left for the ASCII stretch), the room runs
-    /// out, or a sequence changes length. Returns where it ended, at a sequence boundary.
+    /// Windows from the start of <paramref name="source"/> (a sequence boundary, a non-ASCII byte at it) until one is
+    /// ASCII after a finished sequence (left for the ASCII stretch), <paramref name="room"/> runs out, or a sequence
+    /// changes length; <paramref name="done"/> is where it ended, at a sequence boundary, the same count read and written.
     /// </summary>
-    private static int MixedStretch(ref byte source, ref byte destination, int length, int done, ref long invalidBytes, out bool asciiAhead)
+    private static StretchEnd MixedStretch(ref byte source, ref byte destination, int room, ref long invalidBytes, out int done)
     {
-        int stretchStart = done;
+        // A local, not the out parameter: that one lives in memory, and the loop advances this every window.
+        int position = 0;
 
         // First position of the current window whose bytes (and the ones after) are validation context.
         int contextStart = AllContext;
@@ -98,26 +128,26 @@ internal static class VectorUpperRun
 
         // Isolated invalid bytes among the previous window's last three bytes (bit 0 = position -3).
         uint isolatedTail = 0;
-        while (length - done >= MinimumRoom)
+        while (room - position >= MinimumRoom)
         {
-            ref byte window = ref Unsafe.Add(ref source, done);
-            ref byte output = ref Unsafe.Add(ref destination, done);
+            ref byte window = ref Unsafe.Add(ref source, position);
+            ref byte output = ref Unsafe.Add(ref destination, position);
             Vector256<byte> input = Vector256.LoadUnsafe(ref window);
             uint nonAscii = input.ExtractMostSignificantBits();
-            if (nonAscii == 0 && done != stretchStart && deferred == 0 && UnfinishedTail(ref window, contextStart) == 0)
+            if (nonAscii == 0 && position != 0 && deferred == 0 && UnfinishedTail(ref window, contextStart) == 0)
             {
-                asciiAhead = true;
-                return done;
+                return Ended(out done, position, StretchEnd.AsciiAhead);
             }
 
-            AsciiUpper.ToUpper(input).StoreUnsafe(ref output);
+            Vector256<byte> upper = AsciiUpper.ToUpper(input);
+            upper.StoreUnsafe(ref output);
             Vector256<byte> previous1;
             Vector256<byte> previous2;
             Vector256<byte> previous3;
-            if (done < ContextBytes)
+            if (position == 0)
             {
-                // Nothing before the run may be read: shift the window itself, bringing in zeros (what is before the
-                // window in the run is ASCII, which validates and classifies as zeros do).
+                // The stretch starts at a sequence boundary: the validator takes it as the start of a stream, with
+                // zeros before (nothing before the stretch is read: it may be outside the span).
                 Vector256<byte> lowLaneUp = Avx2.Permute2x128(input, input, ZeroLowLane);
                 previous1 = Avx2.AlignRight(input, lowLaneUp, 15);
                 previous2 = Avx2.AlignRight(input, lowLaneUp, 14);
@@ -138,9 +168,21 @@ internal static class VectorUpperRun
             // Marks sit on second bytes: the sequence is led by the byte before.
             uint marks = NonZero(VectorCaseClassifier.Marks(previousHigh, previousLow, high, input & nibble));
             Vector256<byte> pairErrors = Utf8VectorValidator.PairErrors(high, previousHigh, previousLow);
-            uint errors = contextStart == AllContext || isolatedTail != 0
-                ? NonZero(pairErrors ^ Utf8VectorValidator.MustContinue(previous2, previous3))
-                : uint.MaxValue;
+            uint errors = NonZero(pairErrors ^ Utf8VectorValidator.MustContinue(previous2, previous3));
+
+            // The common case in one test: valid, nothing to rewrite, nothing left over from the previous window.
+            if ((errors | marks | deferred | (uint)(contextStart - AllContext)) == 0)
+            {
+                position += WindowLength;
+                continue;
+            }
+
+            if (contextStart != AllContext && isolatedTail == 0)
+            {
+                // Invalid bytes at the previous window's end: judged afresh from where they end, by the general path.
+                errors = uint.MaxValue;
+            }
+
             uint isolated = 0;
             if (errors != 0 && errors != uint.MaxValue)
             {
@@ -153,8 +195,8 @@ internal static class VectorUpperRun
                 WindowOutcome outcome = WindowWithInvalid(input, pairErrors, previous2, previous3, marks, ref window, ref output, contextStart, deferred, ref invalidBytes);
                 if (outcome.Stopped)
                 {
-                    asciiAhead = false;
-                    return done + outcome.Stop;
+                    position += outcome.Stop;
+                    return Ended(out done, position, StretchEnd.LengthChange);
                 }
 
                 // The general path counted every invalid byte itself, isolated ones included.
@@ -166,13 +208,12 @@ internal static class VectorUpperRun
             {
                 if ((marks | deferred) != 0)
                 {
-                    uint twoByte = marks & TwoByteLeadBefore(previous1);
-                    WindowOutcome outcome = RewriteValidWindow(marks & ~twoByte, twoByte, deferred, ref window, ref output);
+                    WindowOutcome outcome = RewriteValidWindow(upper, input, previous1, marks, deferred, ref window, ref output);
                     if (outcome.Stopped)
                     {
                         invalidBytes += BitOperations.PopCount(isolated & BitsBelow(outcome.Stop));
-                        asciiAhead = false;
-                        return done + outcome.Stop;
+                        position += outcome.Stop;
+                        return Ended(out done, position, StretchEnd.LengthChange);
                     }
 
                     deferred = outcome.Deferred;
@@ -188,36 +229,51 @@ internal static class VectorUpperRun
                 }
             }
 
-            done += WindowLength;
+            position += WindowLength;
         }
 
-        asciiAhead = false;
-        if (done == stretchStart)
+        if (position == 0)
         {
-            return done;
+            return Ended(out done, position, StretchEnd.OutOfRoom);
         }
 
         // The last window's unfinished sequence is the scalar step's; its finished deferred ones are rewritten here.
-        ref byte end = ref Unsafe.Add(ref source, done);
+        ref byte end = ref Unsafe.Add(ref source, position);
         int unfinished = UnfinishedTail(ref end, contextStart);
         deferred &= BitsBelow(DeferredPositions - unfinished);
-        if (deferred != 0 && !TryRewrite(deferred, ref end, ref Unsafe.Add(ref destination, done), out int stop))
+        if (deferred != 0 && !TryRewrite(deferred, ref end, ref Unsafe.Add(ref destination, position), out int stop))
         {
-            return done + stop;
+            position += stop;
+            return Ended(out done, position, StretchEnd.LengthChange);
         }
 
-        return done - unfinished;
+        position -= unfinished;
+        return Ended(out done, position, StretchEnd.OutOfRoom);
     }
 
     /// <summary>
-    /// A valid window's marked sequences: 2-byte ones (<paramref name="twoByteMarks"/>, all inside the window) through
-    /// the table in a tight loop, the others (and the previous window's <paramref name="deferred"/> ones) one by one;
-    /// 3- and 4-byte sequences led from the last three bytes may run into the next window, whose store would
-    /// overwrite the end of their rewrite, so they are deferred to it.
+    /// A valid window's marked sequences, its output already stored with a-z uppercased: the 2-byte ones all at once
+    /// (<see cref="VectorTwoByteUpper"/>, where supported) or through the table in a tight loop, the others (and the
+    /// previous window's <paramref name="deferred"/> ones) one by one; 3- and 4-byte sequences led from the last
+    /// three bytes may run into the next window, whose store would overwrite the end of their rewrite, so they are
+    /// deferred to it. Out of line: the caseless loop keeps its registers.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static WindowOutcome RewriteValidWindow(uint wideMarks, uint twoByteMarks, uint deferred, ref byte window, ref byte output)
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static WindowOutcome RewriteValidWindow(
+        Vector256<byte> upper, Vector256<byte> input, Vector256<byte> previous1, uint marks, uint deferred, ref byte window, ref byte output)
     {
+        // Second bytes of 2-byte sequences: a continuation after a 2-byte lead (not an ASCII byte after an isolated
+        // invalid lead).
+        Vector256<byte> seconds = Vector256.Equals(previous1 & Vector256.Create(TwoByteLeadTagMask), Vector256.Create(TwoByteLeadTag))
+            & Vector256.Equals(input & Vector256.Create(ContinuationTagMask), Vector256.Create(ContinuationTag));
+        uint twoByteMarks = marks & seconds.ExtractMostSignificantBits();
+        uint wideMarks = marks & ~twoByteMarks;
+        if (twoByteMarks != 0 && VectorTwoByteUpper.IsSupported)
+        {
+            // All at once; what the classes do not cover, one by one below.
+            VectorTwoByteUpper.Apply(upper, input, previous1, seconds, out twoByteMarks).StoreUnsafe(ref output);
+        }
+
         int stop = WindowLength;
         ulong wide = LeadsOf(wideMarks & BitsBelow(FirstDeferred + 1)) | deferred;
         if (wide != 0 && !TryRewrite(wide, ref window, ref output, out int at))
@@ -360,11 +416,6 @@ internal static class VectorUpperRun
         return ((errors & ~(next | pairOnly)) | (NonZero(pairErrors) & pairOnly)) & ~isolated;
     }
 
-    /// <summary>Positions whose previous byte is a 2-byte lead (C0..DF): the second bytes of 2-byte sequences.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static uint TwoByteLeadBefore(Vector256<byte> previous1) =>
-        Vector256.Equals(previous1 & Vector256.Create(TwoByteLeadTagMask), Vector256.Create(TwoByteLeadTag)).ExtractMostSignificantBits();
-
     /// <summary>Bytes at or above <paramref name="leadMin"/> at positions -3..31 (bit 0 = -3), from the window and the window shifted by 3.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong LeadMask(Vector256<byte> input, Vector256<byte> previous3, byte leadMin) =>
@@ -463,5 +514,23 @@ internal static class VectorUpperRun
         public static WindowOutcome StoppedAt(int stop) => new(true, stop, 0, 0);
 
         public static WindowOutcome Done(int contextStart, uint deferred) => new(false, 0, contextStart, deferred);
+    }
+
+    private static StretchEnd Ended(out int done, int position, StretchEnd end)
+    {
+        done = position;
+        return end;
+    }
+
+    private enum StretchEnd
+    {
+        /// <summary>A window of ASCII after a finished sequence: the ASCII stretch's.</summary>
+        AsciiAhead,
+
+        /// <summary>Less than a window's room left: the scalar step's.</summary>
+        OutOfRoom,
+
+        /// <summary>A valid sequence whose uppercase has another length.</summary>
+        LengthChange,
     }
 }
