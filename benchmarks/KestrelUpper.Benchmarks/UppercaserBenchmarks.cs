@@ -18,8 +18,7 @@ public class UppercaserBenchmarks : IDisposable
 
     private readonly Uppercaser _unicode = new(CasingMode.Unicode);
     private readonly Uppercaser _ascii = new(CasingMode.Ascii);
-    private byte[] _input = [];
-    private byte[] _destination = [];
+    private AlignedBuffers _buffers = new([0], 1);
     private IcuCaseMap? _icu;
 
     [ParamsSource(nameof(Classes))]
@@ -30,10 +29,10 @@ public class UppercaserBenchmarks : IDisposable
     [GlobalSetup]
     public void Setup()
     {
-        _input = BenchmarkInputs.Build(Input);
-        _destination = new byte[_unicode.MaxOutputLength(_input.Length)];
+        byte[] input = BenchmarkInputs.Build(Input);
+        _buffers = new AlignedBuffers(input, _unicode.MaxOutputLength(input.Length));
         _icu = new IcuCaseMap();
-        if (_icu.ToUpper(_input, _destination, out int error) < 0)
+        if (_icu.ToUpper(_buffers.Input, _buffers.Destination, out int error) < 0)
         {
             throw new InvalidOperationException($"ICU {_icu.Version} failed on '{Input}': error {error}");
         }
@@ -53,7 +52,7 @@ public class UppercaserBenchmarks : IDisposable
     public int Before()
     {
         var state = default(Utf8UpperState);
-        LegacyUppercaser.Transform(_input, _destination, ref state, isFinalBlock: true, out _, out int written);
+        LegacyUppercaser.Transform(_buffers.Input, _buffers.Destination, ref state, isFinalBlock: true, out _, out int written);
         return written;
     }
 
@@ -61,18 +60,18 @@ public class UppercaserBenchmarks : IDisposable
     public int Unicode()
     {
         var state = default(Utf8UpperState);
-        _unicode.Transform(_input, _destination, ref state, isFinalBlock: true, out _, out int written);
+        _unicode.Transform(_buffers.Input, _buffers.Destination, ref state, isFinalBlock: true, out _, out int written);
         return written;
     }
 
     [Benchmark]
-    public int Icu() => _icu!.ToUpper(_input, _destination, out _);
+    public int Icu() => _icu!.ToUpper(_buffers.Input, _buffers.Destination, out _);
 
     [Benchmark]
     public int Ascii()
     {
         var state = default(Utf8UpperState);
-        _ascii.Transform(_input, _destination, ref state, isFinalBlock: true, out _, out int written);
+        _ascii.Transform(_buffers.Input, _buffers.Destination, ref state, isFinalBlock: true, out _, out int written);
         return written;
     }
 
@@ -83,14 +82,16 @@ public class UppercaserBenchmarks : IDisposable
         const int PieceBytes = 4096;
         var state = default(Utf8UpperState);
         int total = 0;
-        for (int start = 0; start < _input.Length; start += PieceBytes)
+        ReadOnlySpan<byte> input = _buffers.Input;
+        Span<byte> destination = _buffers.Destination;
+        for (int start = 0; start < input.Length; start += PieceBytes)
         {
-            ReadOnlySpan<byte> piece = _input.AsSpan(start, Math.Min(PieceBytes, _input.Length - start));
-            _unicode.Transform(piece, _destination, ref state, isFinalBlock: false, out _, out int written);
+            ReadOnlySpan<byte> piece = input.Slice(start, Math.Min(PieceBytes, input.Length - start));
+            _unicode.Transform(piece, destination, ref state, isFinalBlock: false, out _, out int written);
             total += written;
         }
 
-        _unicode.Transform([], _destination, ref state, isFinalBlock: true, out _, out int last);
+        _unicode.Transform([], destination, ref state, isFinalBlock: true, out _, out int last);
         return total + last;
     }
 }
