@@ -1,51 +1,77 @@
-using System.Buffers;
-using System.Text;
 using BenchmarkDotNet.Attributes;
+using KestrelUpper.Benchmarks.Anchors;
+using KestrelUpper.Tests.Text;
 using KestrelUpper.Text;
 
 namespace KestrelUpper.Benchmarks;
 
 /// <summary>
 /// Uppercaser throughput over 16 KiB inputs of different scripts. Each invocation transforms the whole input,
-/// so "Throughput" (bytes/s) = InputBytes / Mean.
+/// so "Throughput" (bytes/s) = InputBytes / Mean. "Before" is main's scalar transform (LegacyUppercaser); "Icu" is
+/// ICU's ucasemap_utf8ToUpper on the same bytes. Python's str.upper() is timed after the run (UpperComparison).
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(ThroughputConfig))]
-public class UppercaserBenchmarks
+public class UppercaserBenchmarks : IDisposable
 {
-    public const int InputBytes = 16 * 1024;
-
-    private const int Seed = 1234;
-    private const int InvalidEvery = 8;
+    public const int InputBytes = BenchmarkInputs.Bytes;
 
     private readonly Uppercaser _unicode = new(CasingMode.Unicode);
     private readonly Uppercaser _ascii = new(CasingMode.Ascii);
-    private byte[] _input = [];
-    private byte[] _destination = [];
+    private AlignedBuffers _buffers = new([0], 1);
+    private IcuCaseMap? _icu;
 
-    [Params("ascii", "latin1", "greek-cyrillic", "cjk", "emoji", "invalid")]
+    [ParamsSource(nameof(Classes))]
     public string Input { get; set; } = "ascii";
+
+    public static IEnumerable<string> Classes => BenchmarkInputs.Classes;
 
     [GlobalSetup]
     public void Setup()
     {
-        _input = Build(Input);
-        _destination = new byte[_unicode.MaxOutputLength(_input.Length)];
+        byte[] input = BenchmarkInputs.Build(Input);
+        _buffers = new AlignedBuffers(input, _unicode.MaxOutputLength(input.Length));
+        _icu = new IcuCaseMap();
+        if (_icu.ToUpper(_buffers.Input, _buffers.Destination, out int error) < 0)
+        {
+            throw new InvalidOperationException($"ICU {_icu.Version} failed on '{Input}': error {error}");
+        }
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => Dispose();
+
+    public void Dispose()
+    {
+        _icu?.Dispose();
+        _icu = null;
+        GC.SuppressFinalize(this);
     }
 
     [Benchmark(Baseline = true)]
+    public int Before()
+    {
+        var state = default(Utf8UpperState);
+        LegacyUppercaser.Transform(_buffers.Input, _buffers.Destination, ref state, isFinalBlock: true, out _, out int written);
+        return written;
+    }
+
+    [Benchmark]
     public int Unicode()
     {
         var state = default(Utf8UpperState);
-        _unicode.Transform(_input, _destination, ref state, isFinalBlock: true, out _, out int written);
+        _unicode.Transform(_buffers.Input, _buffers.Destination, ref state, isFinalBlock: true, out _, out int written);
         return written;
     }
+
+    [Benchmark]
+    public int Icu() => _icu!.ToUpper(_buffers.Input, _buffers.Destination, out _);
 
     [Benchmark]
     public int Ascii()
     {
         var state = default(Utf8UpperState);
-        _ascii.Transform(_input, _destination, ref state, isFinalBlock: true, out _, out int written);
+        _ascii.Transform(_buffers.Input, _buffers.Destination, ref state, isFinalBlock: true, out _, out int written);
         return written;
     }
 
@@ -56,53 +82,16 @@ public class UppercaserBenchmarks
         const int PieceBytes = 4096;
         var state = default(Utf8UpperState);
         int total = 0;
-        for (int start = 0; start < _input.Length; start += PieceBytes)
+        ReadOnlySpan<byte> input = _buffers.Input;
+        Span<byte> destination = _buffers.Destination;
+        for (int start = 0; start < input.Length; start += PieceBytes)
         {
-            ReadOnlySpan<byte> piece = _input.AsSpan(start, Math.Min(PieceBytes, _input.Length - start));
-            _unicode.Transform(piece, _destination, ref state, isFinalBlock: false, out _, out int written);
+            ReadOnlySpan<byte> piece = input.Slice(start, Math.Min(PieceBytes, input.Length - start));
+            _unicode.Transform(piece, destination, ref state, isFinalBlock: false, out _, out int written);
             total += written;
         }
 
-        _unicode.Transform([], _destination, ref state, isFinalBlock: true, out _, out int last);
+        _unicode.Transform([], destination, ref state, isFinalBlock: true, out _, out int last);
         return total + last;
-    }
-
-    private static byte[] Build(string kind)
-    {
-        string sample = kind switch
-        {
-            "ascii" => "The quick brown fox jumps over the lazy dog; pack my box with five dozen liquor jugs. ",
-            "latin1" => "Voilà l'été: façade, naïve, Straße, Ærø, señor, smørrebrød, crème brûlée. ",
-            "greek-cyrillic" => "ἀλήθεια καὶ ζωή, ελληνικά γράμματα; съешь же ещё этих мягких французских булок. ",
-            "cjk" => "日本語のテキストと中文文本，한국어 텍스트도 포함합니다。",
-            "emoji" => "😀😃😄😁🎉🚀🌍👍🏽🧪 ",
-            _ => "",
-        };
-        var bytes = new ArrayBufferWriter<byte>(InputBytes);
-        if (kind == "invalid")
-        {
-            // Lowercase ASCII with an invalid byte (stray continuation, surrogate lead, F5..FF) every few bytes.
-            var random = new Random(Seed);
-            byte[] bad = [0x80, 0xBF, 0xC0, 0xED, 0xF5, 0xFF];
-            for (int i = 0; i < InputBytes; i++)
-            {
-                bytes.Write([i % InvalidEvery == 0 ? bad[random.Next(bad.Length)] : (byte)random.Next('a', 'z' + 1)]);
-            }
-        }
-        else
-        {
-            byte[] encoded = Encoding.UTF8.GetBytes(sample);
-            while (bytes.WrittenCount + encoded.Length <= InputBytes)
-            {
-                bytes.Write(encoded);
-            }
-
-            while (bytes.WrittenCount < InputBytes)
-            {
-                bytes.Write(" "u8);
-            }
-        }
-
-        return bytes.WrittenSpan.ToArray();
     }
 }

@@ -36,6 +36,13 @@ internal static class BenchCommand
             BenchReport.WriteTable(screen, result, fancy);
         }
 
+        if (result.Mismatches > 0 && settings.Payload is { CheckedBySimpleCaseMapping: true })
+        {
+            console.Fail(
+                $"{result.Mismatches} replies differed from {BenchPayload.SimpleCaseMapping}, which does not expand ß, ligatures and the like; "
+                + "if the text has those, pass --expect FILE with the reply to expect (e.g. from python3 str.upper())");
+        }
+
         return result.Passed ? ExitCodes.Ok : ExitCodes.Failure;
     }
 }

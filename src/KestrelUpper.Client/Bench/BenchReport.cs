@@ -23,7 +23,14 @@ internal static class BenchReport
             .AddColumn(new TableColumn("value").RightAligned());
 
         table.AddRow("connections x pipeline", $"{s.Connections} x {s.Pipeline}");
+        table.AddRow("payload", Markup.Escape(s.Payload?.Description ?? "lowercase ASCII"));
         table.AddRow("message size (B)", Format(s.Size));
+        if (s.Payload is { } payload)
+        {
+            table.AddRow("reply size (B)", Format(payload.ReplySize));
+            table.AddRow("replies checked against", Markup.Escape(payload.Verification));
+        }
+
         table.AddRow("load", rate);
         table.AddRow("duration (s)", result.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture));
         table.AddRow("messages", Format(result.Messages));
@@ -53,6 +60,8 @@ internal static class BenchReport
             json.WriteNumber("connections", s.Connections);
             json.WriteNumber("pipeline", s.Pipeline);
             json.WriteNumber("sizeBytes", s.Size);
+            json.WriteString("payload", s.Payload?.Description ?? "lowercase ASCII");
+            json.WriteNumber("replySizeBytes", s.Payload?.ReplySize ?? s.Size);
             json.WriteNumber("targetRate", s.Rate);
             json.WriteNumber("durationSeconds", Math.Round(result.Elapsed.TotalSeconds, 3));
             json.WriteNumber("messages", result.Messages);

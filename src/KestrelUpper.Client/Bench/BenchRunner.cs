@@ -56,7 +56,7 @@ internal sealed class BenchRunner : IDisposable
             throw new InvalidOperationException("Connect first.");
         }
 
-        var payload = new BenchPayload(_settings.Size);
+        BenchPayload payload = _settings.Payload ?? BenchPayload.Ascii(_settings.Size);
         double ratePerConnection = _settings.Rate / _settings.Connections;
         long start = Stopwatch.GetTimestamp();
         // Stagger paced connections across one interval so the total load is smooth, not bursts of N.

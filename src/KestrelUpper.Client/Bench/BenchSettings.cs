@@ -2,7 +2,10 @@ using KestrelUpper.Client.Net;
 
 namespace KestrelUpper.Client.Bench;
 
-/// <summary>What `upper bench tcp|udp` was asked to do. <see cref="Rate"/> is messages/s over all connections; 0 = unpaced.</summary>
+/// <summary>
+/// What `upper bench tcp|udp` was asked to do. <see cref="Rate"/> is messages/s over all connections; 0 = unpaced.
+/// <see cref="Payload"/> is the text of `--payload` (then <see cref="Size"/> is its length), null for lowercase ASCII.
+/// </summary>
 internal sealed record BenchSettings(
     BenchProtocol Protocol,
     ServerAddress Server,
@@ -12,4 +15,5 @@ internal sealed record BenchSettings(
     int Pipeline,
     double Rate,
     bool Json,
-    TimeSpan Timeout);
+    TimeSpan Timeout,
+    BenchPayload? Payload = null);

@@ -4,9 +4,9 @@ using System.Net.Sockets;
 namespace KestrelUpper.Client.Bench;
 
 /// <summary>
-/// One TCP connection keeping up to <c>--pipeline</c> requests in flight. The reply stream has no framing, but
-/// lowercase ASCII uppercases to the same length, so reply k is exactly the next <c>--size</c> bytes and is
-/// compared byte for byte with what it must be.
+/// One TCP connection keeping up to <c>--pipeline</c> requests in flight. The reply stream has no framing, but every
+/// reply has the payload's known length (the request's for lowercase ASCII), so reply k is exactly the next that
+/// many bytes and is compared byte for byte with what it must be.
 /// </summary>
 internal sealed class TcpBenchWorker : IBenchWorker
 {
@@ -127,7 +127,7 @@ internal sealed class TcpBenchWorker : IBenchWorker
                     matches &= data[..take].SequenceEqual(expected[..take]);
                     data = data[take..];
                     offset += take;
-                    if (offset < _payload.Size)
+                    if (offset < _payload.ReplySize)
                     {
                         continue;
                     }

@@ -13,7 +13,7 @@ internal static class UdpProbe
 {
     public static async Task<IPEndPoint> FindAsync(ServerAddress server, IReadOnlyList<IPEndPoint> endPoints, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var payload = new BenchPayload(Math.Max(UdpTag.Length, 8));
+        var payload = BenchPayload.Ascii(Math.Max(UdpTag.Length, 8));
         byte[] request = payload.Request(0).ToArray();
         UdpTag.Write(0, request);
         // The request is lowercase ASCII letters and "\n": its reply is known without a casing table.

@@ -97,8 +97,8 @@ internal static class AsciiUpper
 
     public static byte ToUpper(byte value) => (byte)(value - LowerA) < AlphabetLength ? (byte)(value ^ CaseBit) : value;
 
-    // Byte comparisons are unsigned, so one compare checks 'a' <= b <= 'z'.
-    private static Vector256<byte> ToUpper(Vector256<byte> chunk) =>
+    // Byte comparisons are unsigned, so one compare checks 'a' <= b <= 'z'; bytes >= 0x80 never change.
+    public static Vector256<byte> ToUpper(Vector256<byte> chunk) =>
         chunk ^ (Vector256.LessThan(chunk - Vector256.Create(LowerA), Vector256.Create(AlphabetLength)) & Vector256.Create(CaseBit));
 
     private static Vector128<byte> ToUpper(Vector128<byte> chunk) =>

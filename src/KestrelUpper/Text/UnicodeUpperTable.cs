@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace KestrelUpper.Text;
 
@@ -11,6 +13,10 @@ internal static partial class UnicodeUpperTable
     private const uint BlockMask = (1u << BlockShift) - 1;
     private const int RecordLengthMask = (1 << RecordLengthBits) - 1;
     private const int RecordSize = sizeof(int);
+    private const uint TwoBytePayloadMask = 0x7FF;
+    private const uint ThreeByteBlockMask = 0x3FF;
+    private const int BitsPerByteShift = 3;
+    private const uint BitInByteMask = 7;
 
     /// <summary>The mapping record of <paramref name="scalar"/>: two loads and a clamp, no data-dependent branch.</summary>
     public static int GetRecord(uint scalar)
@@ -31,5 +37,33 @@ internal static partial class UnicodeUpperTable
     {
         int packed = record >> 1;
         return Expansions.Slice(packed >> RecordLengthBits, packed & RecordLengthMask);
+    }
+
+    /// <summary>
+    /// The uppercase of the 2-byte sequence with payload <paramref name="codePoint"/> (U+0080..U+07FF) as its two UTF-8
+    /// bytes in memory order, or 0 when it is not a single 2-byte sequence (ß→SS, ı→I, ɐ→Ɐ, ΐ, ...).
+    /// Unchanged code points return their own bytes, so the result can be stored unconditionally.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ushort TwoByteUpper(uint codePoint)
+    {
+        // Masked to the table's 2048 entries, so the unchecked read stays inside it whatever the argument.
+        ref byte entry = ref Unsafe.Add(ref MemoryMarshal.GetReference(TwoByteUpperBytes), (nint)((codePoint & TwoBytePayloadMask) * sizeof(ushort)));
+        return Unsafe.ReadUnaligned<ushort>(ref entry);
+    }
+
+    /// <summary>
+    /// False when the 3-byte code point <paramref name="codePoint"/> (U+0800..U+FFFF) is its own uppercase: its block
+    /// (the sequence's lead and second byte) holds no code point that changes, or not this one. Most 3-byte code points
+    /// the vector classifier reports (punctuation, arrows, Hangul) end here, without the two-stage table.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool ThreeByteMayChange(uint codePoint)
+    {
+        ref byte numbers = ref MemoryMarshal.GetReference(ThreeByteBlockNumbers);
+        uint number = Unsafe.Add(ref numbers, (nint)((codePoint >> BlockShift) & ThreeByteBlockMask));
+        uint low = codePoint & BlockMask;
+        byte bits = Unsafe.Add(ref MemoryMarshal.GetReference(ThreeByteCodePointBits), (nint)((number * sizeof(ulong)) + (low >> BitsPerByteShift)));
+        return ((bits >> (int)(low & BitInByteMask)) & 1) != 0;
     }
 }

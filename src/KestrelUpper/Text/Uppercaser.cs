@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace KestrelUpper.Text;
 
@@ -70,69 +72,109 @@ internal sealed class Uppercaser(CasingMode mode)
             }
         }
 
+        ref byte sourceStart = ref MemoryMarshal.GetReference(source);
+        ref byte destinationStart = ref MemoryMarshal.GetReference(destination);
         while (consumed < source.Length)
         {
-            ReadOnlySpan<byte> rest = source.Slice(consumed);
-            Span<byte> free = destination.Slice(written);
-            byte lead = rest[0];
-            if (lead < Utf8Scalar.AsciiLimit && !free.IsEmpty && (rest.Length == 1 || rest[1] >= Utf8Scalar.AsciiLimit))
+            if (VectorUpperRun.IsSupported)
             {
-                // A lone ASCII byte between non-ASCII text (spaces, punctuation): not worth a vector pass.
-                free[0] = AsciiUpper.ToUpper(lead);
-                consumed++;
-                written++;
-                continue;
-            }
-
-            if (lead < Utf8Scalar.AsciiLimit)
-            {
-                int run = AsciiUpper.ToUpperUntilNonAscii(rest, free);
-                if (run == 0)
+                consumed += VectorUpperRun.Transform(
+                    ref Unsafe.Add(ref sourceStart, consumed), source.Length - consumed, ref Unsafe.Add(ref destinationStart, written), destination.Length - written, ref state.InvalidBytes, out int runWritten);
+                written += runWritten;
+                if (consumed == source.Length)
                 {
                     break;
                 }
-
-                consumed += run;
-                written += run;
-                continue;
             }
 
-            int length = Utf8Scalar.Decode(rest, out uint scalar);
-            if (length > 0)
+            int stepConsumed = ScalarStep(source.Slice(consumed), destination.Slice(written), ref state, isFinalBlock, out int stepWritten);
+            if (stepConsumed == 0)
             {
-                int upperLength = WriteUpper(scalar, rest.Slice(0, length), free);
-                if (upperLength == 0)
-                {
-                    break;
-                }
+                break;
+            }
 
-                consumed += length;
-                written += upperLength;
-            }
-            else if (length == 0 && !isFinalBlock)
-            {
-                // Valid so far but cut by the piece boundary: the next piece decides.
-                state.SetCarry(rest);
-                consumed = source.Length;
-            }
-            else
-            {
-                // An invalid maximal subpart, or a truncated sequence at the end of the stream: pass it through.
-                int invalid = length < 0 ? -length : rest.Length;
-                if (!rest.Slice(0, invalid).TryCopyTo(free))
-                {
-                    break;
-                }
-
-                state.InvalidBytes += invalid;
-                consumed += invalid;
-                written += invalid;
-            }
+            consumed += stepConsumed;
+            written += stepWritten;
         }
 
         bytesConsumed = consumed;
         bytesWritten = written;
         return consumed == source.Length ? OperationStatus.Done : OperationStatus.DestinationTooSmall;
+    }
+
+    /// <summary>
+    /// One unit of the general path — an ASCII run, a sequence, an invalid maximal subpart, or the carry of a sequence
+    /// cut by the end of the piece — for what the vector window leaves: the last bytes of a piece, a nearly full
+    /// destination, invalid bytes, mappings that change length (and everything on hardware without AVX2).
+    /// Returns the bytes consumed, 0 when the unit's output does not fit <paramref name="free"/>.
+    /// </summary>
+    private static int ScalarStep(ReadOnlySpan<byte> rest, Span<byte> free, ref Utf8UpperState state, bool isFinalBlock, out int written)
+    {
+        byte lead = rest[0];
+        if (lead < Utf8Scalar.AsciiLimit)
+        {
+            if (rest.Length == 1 || rest[1] >= Utf8Scalar.AsciiLimit)
+            {
+                // A lone ASCII byte between non-ASCII text (spaces, punctuation): not worth a vector pass.
+                if (free.IsEmpty)
+                {
+                    written = 0;
+                    return 0;
+                }
+
+                free[0] = AsciiUpper.ToUpper(lead);
+                written = 1;
+                return 1;
+            }
+
+            written = AsciiUpper.ToUpperUntilNonAscii(rest, free);
+            return written;
+        }
+
+        if (Utf8Scalar.IsTwoByteLead(lead) && rest.Length > 1 && Utf8Scalar.IsContinuation(rest[1]))
+        {
+            // Latin, Greek, Cyrillic, Armenian: the generated table gives the uppercase bytes directly.
+            ushort pair = UnicodeUpperTable.TwoByteUpper(Utf8Scalar.TwoBytePayload(lead, rest[1]));
+            if (pair != 0)
+            {
+                if (free.Length < Utf8Scalar.TwoByteLength)
+                {
+                    written = 0;
+                    return 0;
+                }
+
+                Unsafe.WriteUnaligned(ref MemoryMarshal.GetReference(free), pair);
+                written = Utf8Scalar.TwoByteLength;
+                return Utf8Scalar.TwoByteLength;
+            }
+        }
+
+        int length = Utf8Scalar.Decode(rest, out uint scalar);
+        if (length > 0)
+        {
+            written = SequenceUpper.Write(scalar, rest.Slice(0, length), free);
+            return written == 0 ? 0 : length;
+        }
+
+        if (length == 0 && !isFinalBlock)
+        {
+            // Valid so far but cut by the piece boundary: the next piece decides.
+            state.SetCarry(rest);
+            written = 0;
+            return rest.Length;
+        }
+
+        // An invalid maximal subpart, or a truncated sequence at the end of the stream: pass it through.
+        int invalid = length < 0 ? -length : rest.Length;
+        if (!rest.Slice(0, invalid).TryCopyTo(free))
+        {
+            written = 0;
+            return 0;
+        }
+
+        state.InvalidBytes += invalid;
+        written = invalid;
+        return invalid;
     }
 
     /// <summary>
@@ -151,7 +193,7 @@ internal sealed class Uppercaser(CasingMode mode)
         int length = Utf8Scalar.Decode(sequence, out uint scalar);
         if (length > 0)
         {
-            written = WriteUpper(scalar, sequence.Slice(0, length), destination);
+            written = SequenceUpper.Write(scalar, sequence.Slice(0, length), destination);
             if (written == 0)
             {
                 consumed = 0;
@@ -186,46 +228,5 @@ internal sealed class Uppercaser(CasingMode mode)
         consumed = invalid - carried;
         written = invalid;
         return true;
-    }
-
-    /// <summary>
-    /// Writes the uppercase of <paramref name="scalar"/> (encoded in the source as <paramref name="encoded"/>) and returns
-    /// its length, or 0 when it does not fit.
-    /// </summary>
-    private static int WriteUpper(uint scalar, ReadOnlySpan<byte> encoded, Span<byte> destination)
-    {
-        int record = UnicodeUpperTable.GetRecord(scalar);
-        if (record == UnicodeUpperTable.IdentityRecord)
-        {
-            // Most non-ASCII text (CJK, emoji, symbols, already-uppercase letters) is unchanged: copy it.
-            if (destination.Length < encoded.Length)
-            {
-                return 0;
-            }
-
-            // At most 4 bytes: a plain loop beats a memmove call.
-            for (int i = 0; i < encoded.Length; i++)
-            {
-                destination[i] = encoded[i];
-            }
-
-            return encoded.Length;
-        }
-
-        if (UnicodeUpperTable.IsExpansion(record))
-        {
-            ReadOnlySpan<byte> expansion = UnicodeUpperTable.GetExpansion(record);
-            return expansion.TryCopyTo(destination) ? expansion.Length : 0;
-        }
-
-        uint upper = UnicodeUpperTable.ApplyDelta(scalar, record);
-        int length = Utf8Scalar.EncodedLength(upper);
-        if (destination.Length < length)
-        {
-            return 0;
-        }
-
-        Utf8Scalar.Encode(upper, length, destination);
-        return length;
     }
 }

@@ -7,6 +7,7 @@ namespace KestrelUpper.Text;
 internal static class Utf8Scalar
 {
     public const int MaxSequenceLength = 4;
+    public const int TwoByteLength = 2;
     public const byte AsciiLimit = 0x80;
 
     private const uint ContinuationMin = 0x80;
@@ -161,7 +162,13 @@ internal static class Utf8Scalar
         }
     }
 
-    private static bool IsContinuation(uint value) => value - ContinuationMin <= ContinuationMax - ContinuationMin;
+    public static bool IsContinuation(uint value) => value - ContinuationMin <= ContinuationMax - ContinuationMin;
+
+    /// <summary>C2..DF: a lead of a (non-overlong) 2-byte sequence.</summary>
+    public static bool IsTwoByteLead(uint value) => value - TwoByteLeadMin <= ThreeByteLeadMin - 1 - TwoByteLeadMin;
+
+    /// <summary>The code point of a valid 2-byte sequence.</summary>
+    public static uint TwoBytePayload(uint lead, uint second) => ((lead & TwoByteLeadPayload) << PayloadBits) | (second & PayloadMask);
 
     private static byte Continuation(uint bits) => (byte)(ContinuationMin | (bits & PayloadMask));
 }

@@ -33,7 +33,7 @@ public sealed class UdpTagTests
     [Fact]
     public void Payload_replies_are_the_uppercase_of_requests()
     {
-        var payload = new BenchPayload(40);
+        var payload = BenchPayload.Ascii(40);
         for (long message = 0; message < 30; message++)
         {
             byte[] request = payload.Request(message).ToArray();
